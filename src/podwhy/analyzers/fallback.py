@@ -1,0 +1,53 @@
+"""The last analyzer: when no other analyzer explained a stuck subject, say so with the evidence verbatim.
+
+Never an empty report: the person on call still gets the waiting message, the PodScheduled
+condition and the latest warning events, quoted exactly.
+"""
+
+from __future__ import annotations
+
+from podwhy.analyzers.base import Analyzer, Context, Work
+from podwhy.analyzers.evidence import from_condition, from_event, from_waiting, warning_events
+from podwhy.findings import Evidence, Finding, Fix
+
+
+def analyze(ctx: Context, work: Work) -> None:
+    if work.findings:
+        return
+    evidence: list[Evidence] = []
+    cmds: list[str] = []
+    pod = work.pod
+    if pod is not None:
+        for c in work.containers:
+            evidence.append(from_waiting(work, c))
+        for cond in pod.status.conditions:
+            if cond.type == "PodScheduled" and cond.status != "True":
+                evidence.append(from_condition(work, cond))
+        cmds.append(f"kubectl describe pod {work.name} -n {work.namespace}")
+    else:
+        for cond in getattr(work.obj.status, "conditions", ()):
+            if cond.status == "True" and cond.type in ("ReplicaFailure", "Failed"):
+                evidence.append(Evidence(ref=work.ref, field=f".status.conditions[?(@.type=={cond.type!r})]",
+                                         observed=f"{cond.reason}: {cond.message}"))
+        cmds.append(f"kubectl describe {work.kind.lower()} {work.name} -n {work.namespace}")
+    events = warning_events(ctx.snapshot, work.obj)
+    evidence.extend(from_event(e) for e in events[-3:])
+    if not ctx.snapshot.has("Event"):
+        cause = f"{work.kind} is stuck in {work.state}; no events were in the input, so the cause cannot be read."
+    elif not events:
+        cause = f"{work.kind} is stuck in {work.state}; no warning events explain it (they may have expired)."
+    else:
+        cause = f"{work.kind} is stuck in {work.state}; podwhy does not recognise the cause, quoted below."
+    work.add(Finding(
+        code="unknown",
+        severity="warning",
+        confidence="possible",
+        cause=cause,
+        evidence=evidence,
+        fix=Fix(summary="Read the quoted messages; the events of the object usually name the cause.", commands=cmds),
+        rank=99,
+    ))
+
+
+ANALYZER = Analyzer(name="fallback", analyze=analyze, kinds=("Pod", "ReplicaSet", "ReplicationController",
+                                                              "StatefulSet", "DaemonSet", "Job", "Deployment"))

@@ -1,0 +1,13 @@
+"""Scheduling explainer (issue 4): recompute every filter plugin for every node, parse what the
+scheduler said, propose verified fixes. Semantics: shared/spec/semantics.md part A."""
+
+from __future__ import annotations
+
+from podwhy.analyzers.base import Analyzer, Context, Work
+
+
+def analyze(ctx: Context, work: Work) -> None:
+    """Filled in by the scheduling work."""
+
+
+ANALYZER = Analyzer(name="scheduling", analyze=analyze)

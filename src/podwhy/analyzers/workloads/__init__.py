@@ -1,0 +1,19 @@
+"""Pods never created (FailedCreate: quota, LimitRange, PodSecurity, webhooks) and pods that cannot
+start (mounts, missing config, sandbox). Semantics A5."""
+
+from __future__ import annotations
+
+from podwhy.analyzers.base import Analyzer, Context, Work
+
+
+def analyze_failedcreate(ctx: Context, work: Work) -> None:
+    """Filled in by the workloads work."""
+
+
+def analyze_starting(ctx: Context, work: Work) -> None:
+    """Filled in by the workloads work."""
+
+
+CONTROLLERS = ("ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job", "Deployment")
+FAILEDCREATE = Analyzer(name="failedcreate", analyze=analyze_failedcreate, kinds=CONTROLLERS)
+STARTING = Analyzer(name="starting", analyze=analyze_starting)

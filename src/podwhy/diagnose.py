@@ -1,0 +1,155 @@
+"""diagnose(snapshot, now, options) -> Report. Pure: no I/O, the clock passed in.
+
+1. find the stuck subjects (stuck.py), 2. run every analyzer on each (a crashing analyzer becomes a
+note for that subject, the rest of the report survives), 3. order each subject's findings root
+cause first, 4. group subjects across the cluster by (code, key) of their first finding.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from podwhy.analyzers import ANALYZERS, Context, Options, Work
+from podwhy.catalog import CODES
+from podwhy.findings import Finding, Group, Report, Source, Subject, sort_findings
+from podwhy.snapshot import CONTROLLER_KINDS, Snapshot
+from podwhy.stuck import controller_work, pod_work
+
+SCHEMA_VERSION = "podwhy/v1"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which subjects to diagnose: the whole snapshot (scan), a namespace, one pod, or one owner's pods."""
+
+    namespace: str | None = None  # None = all namespaces
+    pod: str | None = None
+    owner_kind: str | None = None
+    owner_name: str | None = None
+
+
+def select_works(snap: Snapshot, sel: Selection, now: datetime, opts: Options) -> tuple[list[Work], int]:
+    works: list[Work] = []
+    examined = 0
+    pods = snap.pods if sel.namespace is None else tuple(snap.pods_by_namespace.get(sel.namespace, ()))
+    if sel.pod is not None:
+        pods = tuple(p for p in pods if p.metadata.name == sel.pod)
+    elif sel.owner_name is not None:
+        pods = tuple(p for p in pods if _owned_by(snap, p, sel.owner_kind, sel.owner_name))
+    for p in pods:
+        examined += 1
+        w = pod_work(snap, p, now, opts)
+        if w is not None:
+            works.append(w)
+    if sel.pod is None:
+        for kind in CONTROLLER_KINDS:
+            for obj in snap.objects(kind):
+                if sel.namespace is not None and obj.metadata.namespace != sel.namespace:
+                    continue
+                if sel.owner_name is not None and not _controller_selected(snap, obj, sel):
+                    continue
+                w = controller_work(snap, obj, now)
+                if w is not None:
+                    works.append(w)
+    return works, examined
+
+
+def _owned_by(snap: Snapshot, pod: object, kind: str | None, name: str) -> bool:
+    for k, n, _ in snap.owner_chain(pod):
+        if n == name and (kind is None or k.lower() == kind.lower()):
+            return True
+    return False
+
+
+def _controller_selected(snap: Snapshot, obj: object, sel: Selection) -> bool:
+    meta = obj.metadata  # type: ignore[attr-defined]
+    kind = obj.kind  # type: ignore[attr-defined]
+    if meta.name == sel.owner_name and (sel.owner_kind is None or kind.lower() == sel.owner_kind.lower()):
+        return True
+    return _owned_by(snap, obj, sel.owner_kind, sel.owner_name or "")
+
+
+def run_analyzers(ctx: Context, works: Iterable[Work], notes: list[str]) -> None:
+    for work in works:
+        for analyzer in ANALYZERS:
+            if work.kind not in analyzer.kinds:
+                continue
+            try:
+                analyzer.analyze(ctx, work)
+            except Exception as exc:  # noqa: BLE001 - one analyzer must not sink the report
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                notes.append(
+                    f"internal.analyzer-failed: the {analyzer.name} analyzer failed on {work.ref} "
+                    f"({type(exc).__name__} at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}); "
+                    "other findings are unaffected"
+                )
+        for f in work.findings:
+            if f.code not in CODES:
+                raise AssertionError(f"analyzer emitted uncatalogued code {f.code!r}")
+        work.findings = sort_findings(work.findings)
+
+
+def group_subjects(subjects: list[Subject]) -> list[Group]:
+    buckets: dict[tuple[str, str], list[tuple[Subject, Finding]]] = defaultdict(list)
+    for s in subjects:
+        if not s.findings:
+            continue
+        f = s.findings[0]
+        key = f.group_key or (s.owners[-1] if s.owners else s.ref)
+        buckets[(f.code, key)].append((s, f))
+    groups: list[Group] = []
+    for (code, key), members in buckets.items():
+        first = members[0][1]
+        pods = [s for s, _ in members if s.ref.startswith("Pod/")]
+        owners = {s.owners[-1] for s, _ in members if s.owners}
+        n = len(members)
+        what = f"{len(pods)} pod(s)" if len(pods) == n else f"{n} subject(s)"
+        if owners:
+            what += f" of {len(owners)} workload(s)"
+        groups.append(Group(code=code, key=key, subjects=[s.ref for s, _ in members],
+                            summary=f"{what}: {first.cause}", fix=first.fix))
+    groups.sort(key=lambda g: (-len(g.subjects), g.code, g.key))
+    return groups
+
+
+def unknown_kinds_note(snapshot: Snapshot) -> str | None:
+    """Say which kinds were absent from the input (unknown, not empty) and what that leaves unchecked."""
+    from podwhy.model.kinds import KINDS
+
+    if snapshot.source.kind == "live":
+        return None  # the live source writes its own notes (forbidden, missing API)
+    parts = [f"{k.kind} ({k.consequence})" for k in KINDS if k.consequence and not snapshot.has(k.kind)]
+    if not parts:
+        return None
+    return "not in the input, so unknown (not empty): " + "; ".join(parts)
+
+
+def diagnose(snapshot: Snapshot, *, now: datetime, options: Options | None = None,
+             selection: Selection | None = None) -> Report:
+    opts = options or Options()
+    sel = selection or Selection()
+    ctx = Context(snapshot=snapshot, now=now, options=opts)
+    notes = list(snapshot.notes)
+    works, examined = select_works(snapshot, sel, now, opts)
+    run_analyzers(ctx, works, notes)
+    subjects = [
+        Subject(ref=w.ref, state=w.state, findings=w.findings, scheduling=w.scheduling, owners=w.owners,
+                kind=w.kind, namespace=w.namespace, name=w.name, summary=w.summary)
+        for w in works
+    ]
+    subjects.sort(key=lambda s: (s.namespace, s.kind != "Pod", s.name))
+    missing = unknown_kinds_note(snapshot)
+    if missing:
+        notes.append(missing)
+    return Report(
+        schema_version=SCHEMA_VERSION,
+        source=Source(kind=snapshot.source.kind, detail=snapshot.source.detail),
+        subjects=subjects,
+        groups=group_subjects(subjects),
+        notes=notes,
+        examined=examined,
+    )

@@ -1,0 +1,47 @@
+"""Decoded objects -> Snapshot: de-duplication (with a note), ignored kinds noted, nothing dropped silently."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from podwhy.snapshot import ATTR, CLUSTER_SCOPED, Snapshot, SourceInfo, ref_of
+from podwhy.snapshot.sources.decode import Decoded
+
+
+def build_snapshot(decoded: Decoded, source: SourceInfo, *, scope_namespace: str | None = None,
+                   extra_notes: list[str] | None = None) -> Snapshot:
+    by_kind: dict[str, dict[Any, Any]] = defaultdict(dict)
+    dups: dict[str, int] = defaultdict(int)
+    for kind, obj in decoded.objects:
+        meta = obj.metadata
+        ns = "" if kind in CLUSTER_SCOPED else meta.namespace
+        if kind == "Event":
+            key: Any = (ns, meta.name) if meta.name else id(obj)
+        else:
+            key = (ns, meta.name)
+        seen = by_kind[kind]
+        if key in seen:
+            prev = seen[key]
+            # Same object twice (e.g. two overlapping files): keep the newer resourceVersion, else the later one.
+            if kind != "Event" and prev.metadata.uid == meta.uid:
+                dups[kind] += 1
+                prv, cur = getattr(prev.metadata, "resource_version", ""), getattr(meta, "resource_version", "")
+                if prv and cur and prv.isdigit() and cur.isdigit() and int(prv) > int(cur):
+                    continue
+            elif kind != "Event":
+                dups[kind] += 1
+        seen[key] = obj
+    notes = list(extra_notes or [])
+    notes.extend(decoded.notes)
+    for kind, n in sorted(dups.items()):
+        notes.append(f"{n} duplicate {kind} object(s) in the input: the last one read of each was used")
+    unknown = {k: v for k, v in decoded.ignored.items()}
+    if unknown:
+        parts = ", ".join(f"{k} ({v})" for k, v in sorted(unknown.items()))
+        notes.append(f"not read (kinds podwhy does not use): {parts}")
+    objects = {kind: list(v.values()) for kind, v in by_kind.items() if kind in ATTR}
+    return Snapshot(objects, loaded=decoded.loaded, notes=notes, source=source, scope_namespace=scope_namespace)
+
+
+__all__ = ["build_snapshot", "ref_of"]

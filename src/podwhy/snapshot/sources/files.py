@@ -1,0 +1,152 @@
+"""Offline sources: YAML/JSON files, directories, stdin, and `kubectl cluster-info dump` output.
+
+What kubectl writes is what we read: `kubectl get ... -o yaml|json` (single objects, `List`,
+`<Kind>List`), multi-document YAML, `kubectl cluster-info dump --output-directory=DIR` trees
+(nodes.json at the top, one folder per namespace; logs ignored) and the same dump on stdout
+(concatenated JSON documents with `==== START logs ... ==== END logs ...` sections between them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import msgspec
+import yaml
+
+from podwhy.errors import SnapshotError
+from podwhy.snapshot.sources.decode import Decoded, convert_python_document, decode_json_document, gc_paused
+
+_SUFFIXES = {".json", ".yaml", ".yml"}
+_LOG_SECTION = re.compile(rb"^==== START logs for .*?^==== END logs for [^\n]*(?:\n|$)", re.M | re.S)
+_TRAILING = re.compile(r"trailing characters \(byte (\d+)\)")
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """Safe loader that keeps timestamps as strings (the API serves RFC 3339 strings)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def looks_like_json(data: bytes) -> bool:
+    head = data.lstrip()[:1]
+    return head in (b"{", b"[")
+
+
+def iter_json_documents(data: bytes, where: str) -> Iterator[tuple[int, bytes]]:
+    """Split concatenated JSON documents (the dump's stdout form), skipping log sections."""
+    if b"==== START logs for " in data:
+        data = _LOG_SECTION.sub(b"", data)
+    pos, doc, n = 0, 0, len(data)
+    while pos < n:
+        # Skip whitespace and any stray non-JSON lines between documents.
+        while pos < n and data[pos] in b" \t\r\n":
+            pos += 1
+        if pos >= n:
+            break
+        if data[pos : pos + 1] not in (b"{", b"["):
+            nl = data.find(b"\n", pos)
+            line = data[pos : nl if nl >= 0 else n][:80].decode("utf-8", "replace")
+            raise SnapshotError(f"unexpected text between JSON documents: {line!r}", path=where, document=doc)
+        chunk = data[pos:]
+        try:
+            msgspec.json.decode(chunk)
+            yield doc, chunk
+            return
+        except msgspec.DecodeError as exc:
+            m = _TRAILING.search(str(exc))
+            if m is None:
+                raise SnapshotError(f"malformed JSON: {exc}", path=where, document=doc) from None
+            end = int(m.group(1))
+            yield doc, chunk[:end]
+            pos += end
+            doc += 1
+
+
+def decode_bytes(data: bytes, where: str) -> Decoded:
+    out = Decoded()
+    if looks_like_json(data):
+        docs = list(iter_json_documents(data, where))
+        single = len(docs) == 1
+        for i, chunk in docs:
+            if chunk.lstrip()[:1] == b"[":
+                raise SnapshotError("a JSON array is not a Kubernetes object (expected an object or a List)",
+                                    path=where, document=None if single else i)
+            out.extend(decode_json_document(chunk, where, None if single else i))
+        return out
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(f"not valid UTF-8 (byte {exc.start})", path=where) from None
+    if "\x00" in text:
+        raise SnapshotError("binary data (NUL byte), not YAML or JSON", path=where)
+    doc = 0
+    try:
+        for doc, obj in enumerate(yaml.load_all(text, Loader=_Loader)):
+            out.extend(convert_python_document(obj, where, doc))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        fld = f"line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SnapshotError(f"invalid YAML: {problem}", path=where, document=doc, field=fld) from None
+    except RecursionError:
+        raise SnapshotError("YAML nested too deeply", path=where, document=doc) from None
+    return out
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SnapshotError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for f in sorted(filenames):
+            p = Path(dirpath) / f
+            if p.suffix.lower() in _SUFFIXES and not f.startswith("."):
+                yield p
+
+
+def is_dump_dir(path: Path) -> bool:
+    return path.is_dir() and (path / "nodes.json").is_file()
+
+
+def load_paths(paths: list[str], stdin: BinaryIO | None = None) -> tuple[Decoded, str, str]:
+    """Read every path ('-' = stdin). Returns (decoded, source kind 'files'|'dump', detail)."""
+    out = Decoded()
+    kinds: set[str] = set()
+    with gc_paused():
+        for raw in paths:
+            if raw == "-":
+                stream = stdin or sys.stdin.buffer
+                data = stream.read()
+                part = decode_bytes(data, "<stdin>")
+                kinds.add("dump" if b"==== START logs for " in data else "files")
+                out.extend(part)
+                continue
+            p = Path(raw)
+            if not p.exists():
+                raise SnapshotError("no such file or directory", path=raw)
+            if p.is_dir():
+                files = list(_walk(p))
+                if not files:
+                    raise SnapshotError("directory holds no .json/.yaml/.yml files", path=raw)
+                kinds.add("dump" if is_dump_dir(p) else "files")
+                for f in files:
+                    out.extend(decode_bytes(_read(f), str(f)))
+            else:
+                kinds.add("files")
+                out.extend(decode_bytes(_read(p), raw))
+    kind = "dump" if kinds == {"dump"} else "files"
+    return out, kind, ", ".join(paths)
