@@ -1,0 +1,101 @@
+"""A pod's effective resource requests and limits, exactly as the scheduler and quota compute them.
+
+Mirrors k8s.io/component-helpers/resource/helpers.go PodRequests/PodLimits (v1.35):
+containers summed; init containers walked in order with restartable (sidecar) ones added to both
+the running sum and the long-running total; max(containers, each init-time use); pod-level
+`spec.resources` replaces the aggregate for cpu/memory/hugepages-* it sets; `spec.overhead` added.
+Values are in the scheduler's units: millicores for cpu, base units (rounded up) otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from podwhy.model import Container, PodSpec
+from podwhy.model.base import QuantityValue
+from podwhy.quantity import scheduler_units
+
+ResourceMap = dict[str, int]
+
+
+def to_units(rl: Mapping[str, QuantityValue]) -> ResourceMap:
+    """A ResourceList in scheduler units. Unparseable quantities are left out (the API rejects them anyway)."""
+    out: ResourceMap = {}
+    for name, q in rl.items():
+        try:
+            out[name] = scheduler_units(name, q)
+        except ValueError:
+            continue
+    return out
+
+
+def _add(into: ResourceMap, other: Mapping[str, int]) -> None:
+    for k, v in other.items():
+        into[k] = into.get(k, 0) + v
+
+
+def _max(into: ResourceMap, other: Mapping[str, int]) -> None:
+    for k, v in other.items():
+        if v > into.get(k, 0):
+            into[k] = v
+
+
+def _container_values(c: Container, which: str) -> ResourceMap:
+    rl = c.resources.requests if which == "requests" else c.resources.limits
+    if which == "requests" and not rl and c.resources.limits:
+        # API defaulting: a container with limits but no requests gets requests = limits.
+        rl = c.resources.limits
+    return to_units(rl)
+
+
+def aggregate(containers: Iterable[Container], init_containers: Iterable[Container], which: str = "requests") -> ResourceMap:
+    total: ResourceMap = {}
+    for c in containers:
+        _add(total, _container_values(c, which))
+    sidecars: ResourceMap = {}
+    init_max: ResourceMap = {}
+    for c in init_containers:
+        vals = _container_values(c, which)
+        if c.restart_policy == "Always":
+            _add(total, vals)
+            _add(sidecars, vals)
+            _max(init_max, sidecars)
+        else:
+            use = dict(sidecars)
+            _add(use, vals)
+            _max(init_max, use)
+    _max(total, init_max)
+    return total
+
+
+POD_LEVEL = ("cpu", "memory")
+
+
+def pod_requests(spec: PodSpec, *, include_overhead: bool = True) -> ResourceMap:
+    """R(pod) of semantics A2.6."""
+    out = aggregate(spec.containers, spec.init_containers, "requests")
+    _apply_pod_level(out, spec, "requests")
+    if include_overhead and spec.overhead:
+        _add(out, to_units(spec.overhead))
+    return out
+
+
+def pod_limits(spec: PodSpec, *, include_overhead: bool = True) -> ResourceMap:
+    out = aggregate(spec.containers, spec.init_containers, "limits")
+    _apply_pod_level(out, spec, "limits")
+    if include_overhead and spec.overhead:
+        for k, v in to_units(spec.overhead).items():
+            if k in out:
+                out[k] += v
+    return out
+
+
+def _apply_pod_level(out: ResourceMap, spec: PodSpec, which: str) -> None:
+    if spec.resources is None:
+        return
+    rl = spec.resources.requests if which == "requests" else spec.resources.limits
+    if which == "requests" and not rl:
+        rl = spec.resources.limits
+    for name, v in to_units(rl).items():
+        if name in POD_LEVEL or name.startswith("hugepages-"):
+            out[name] = v
