@@ -59,10 +59,7 @@ def select_works(snap: Snapshot, sel: Selection, now: datetime, opts: Options) -
 
 
 def _owned_by(snap: Snapshot, pod: object, kind: str | None, name: str) -> bool:
-    for k, n, _ in snap.owner_chain(pod):
-        if n == name and (kind is None or k.lower() == kind.lower()):
-            return True
-    return False
+    return any(n == name and (kind is None or k.lower() == kind.lower()) for k, n, _ in snap.owner_chain(pod))
 
 
 def _controller_selected(snap: Snapshot, obj: object, sel: Selection) -> bool:
@@ -80,7 +77,7 @@ def run_analyzers(ctx: Context, works: Iterable[Work], notes: list[str]) -> None
                 continue
             try:
                 analyzer.analyze(ctx, work)
-            except Exception as exc:  # noqa: BLE001 - one analyzer must not sink the report
+            except Exception as exc:
                 where = traceback.extract_tb(exc.__traceback__)[-1]
                 notes.append(
                     f"internal.analyzer-failed: the {analyzer.name} analyzer failed on {work.ref} "

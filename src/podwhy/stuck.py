@@ -135,10 +135,11 @@ def controller_work(snap: Snapshot, obj: Any, now: datetime) -> Work | None:
     failed_events = [e for e in snap.events_for(obj) if e.reason == "FailedCreate"]
     have = _have(obj)
     short = desired is not None and have < desired
-    if obj.kind == "Deployment":
-        # A Deployment's pods are created by its ReplicaSet; it is the subject only when that RS is unknown.
-        if not (fail_cond or failed_events) or any(o.kind == "ReplicaSet" for o in snap.owned_by(obj)):
-            return None
+    # A Deployment's pods are created by its ReplicaSet; it is the subject only when that RS is unknown.
+    if obj.kind == "Deployment" and (
+        not (fail_cond or failed_events) or any(o.kind == "ReplicaSet" for o in snap.owned_by(obj))
+    ):
+        return None
     if not (fail_cond or (failed_events and short) or (short and obj.kind != "Deployment" and _no_pods(snap, obj))):
         return None
     work = Work(kind=obj.kind, namespace=meta.namespace, name=meta.name, obj=obj, state="FailedCreate")

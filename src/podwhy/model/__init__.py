@@ -7,7 +7,10 @@ form cycles), collections are tuples, and every field has a default so that part
 pasted pod without status, a node without allocatable) still decode.
 """
 
+from podwhy.model.config import ConfigMapInfo, DockerConfigEntry, Namespace, SecretInfo, ServiceAccount
+from podwhy.model.event import Event, ObjectReference
 from podwhy.model.meta import LabelSelector, LabelSelectorRequirement, ObjectMeta, OwnerReference, PodMeta
+from podwhy.model.node import Node, NodeCondition, Taint
 from podwhy.model.pod import (
     Affinity,
     Container,
@@ -30,8 +33,13 @@ from podwhy.model.pod import (
     TopologySpreadConstraint,
     Volume,
 )
-from podwhy.model.node import Node, NodeCondition, Taint
-from podwhy.model.event import Event, ObjectReference
+from podwhy.model.policy import (
+    LimitRange,
+    PodDisruptionBudget,
+    PriorityClass,
+    ResourceQuota,
+    RuntimeClass,
+)
 from podwhy.model.storage import (
     CSIDriver,
     CSINode,
@@ -48,14 +56,6 @@ from podwhy.model.workloads import (
     StatefulSet,
     WorkloadCondition,
 )
-from podwhy.model.policy import (
-    LimitRange,
-    PodDisruptionBudget,
-    PriorityClass,
-    ResourceQuota,
-    RuntimeClass,
-)
-from podwhy.model.config import ConfigMapInfo, DockerConfigEntry, Namespace, SecretInfo, ServiceAccount
 
 __all__ = [
     "Affinity",

@@ -63,7 +63,8 @@ def render(report: Report, **_: Any) -> str:
             for nv in sc.nodes:
                 verdict = "fits" if nv.feasible else "; ".join(
                     f"{fl.plugin}: {', '.join(fl.reasons)}" for fl in nv.failures)
-                out.append(f"| {_code(nv.name)} | {clean(verdict).replace('|', '\\|')} |")
+                cell = clean(verdict).replace("|", "\\|")
+                out.append(f"| {_code(nv.name)} | {cell} |")
             out.append("")
     if report.notes:
         out += ["", "## Notes", ""]

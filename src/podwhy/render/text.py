@@ -66,7 +66,8 @@ def render(report: Report, *, color: bool = False, width: int = 80, **_: Any) ->
         con.print(Text("Notes", style="bold underline"))
         for n in report.notes:
             con.print(_t(f"- {n}", "dim"))
-    return buf.getvalue()
+    # Padding and wrapping leave trailing blanks; strip them so the report pastes cleanly.
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 
 def _subject(con: Console, s: Subject) -> None:
@@ -92,15 +93,15 @@ def _finding(con: Console, f: Finding, *, primary: bool) -> None:
     con.print(line)
     con.print(Padding(_t(f.cause), (0, 0, 0, 4)))
     for e in f.evidence:
-        ev = Text("    ▸ ", style="dim")
+        ev = Text("▸ ", style="dim")
         ev.append(clean(e.ref), style="dim")
         if e.field:
             ev.append(" " + clean(e.field), style="dim")
-        con.print(ev)
-        obs = Text("      “", style="")
+        con.print(Padding(ev, (0, 0, 0, 4)))
+        obs = Text("“")
         obs.append(clean(e.observed))
         obs.append("”")
-        con.print(obs)
+        con.print(Padding(obs, (0, 0, 0, 6)))
         if e.expected:
             con.print(_t(f"      expected: {e.expected}", "green"))
     if f.fix is not None:
@@ -108,9 +109,9 @@ def _finding(con: Console, f: Finding, *, primary: bool) -> None:
 
 
 def _fix(con: Console, summary: str, commands: list[str], *, indent: str, patches: list[str] | None = None) -> None:
-    line = Text(f"{indent}fix: ", style="bold green")
+    line = Text("fix: ", style="bold green")
     line.append(clean(summary))
-    con.print(line)
+    con.print(Padding(line, (0, 0, 0, len(indent))))
     for c in commands:
         # Commands are printed unwrapped so they stay copy-pasteable.
         con.print(_t(f"{indent}  $ {c}"), soft_wrap=True)

@@ -9,7 +9,7 @@ events), the way `kubectl describe` finds them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -111,7 +111,7 @@ class Snapshot:
 
     def __init__(
         self,
-        objects: dict[str, Sequence[Any]],
+        objects: Mapping[str, Sequence[Any]],
         *,
         loaded: Iterable[str],
         notes: Iterable[str] = (),

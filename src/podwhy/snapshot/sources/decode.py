@@ -57,18 +57,24 @@ def kind_info(kind: str, api_version: str) -> KindInfo | None:
 
 
 @cache
-def list_type(info: KindInfo) -> type[Any]:
+def list_type(info: KindInfo) -> Any:
+    items_type: Any = tuple[info.wire, ...]  # type: ignore[name-defined]
     return msgspec.defstruct(
         f"{info.kind}List",
-        [("items", tuple[info.wire, ...], ()), ("metadata", _ListMeta, msgspec.field(default_factory=_ListMeta))],
+        [("items", items_type, ()), ("metadata", _ListMeta, msgspec.field(default_factory=_ListMeta))],
         rename="camel",
         gc=False,
     )
 
 
-@cache
-def _decoder(t: type[Any]) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(t)
+_DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+
+def _decoder(t: Any) -> msgspec.json.Decoder[Any]:
+    dec = _DECODERS.get(t)
+    if dec is None:
+        dec = _DECODERS[t] = msgspec.json.Decoder(t)
+    return dec
 
 
 @dataclass
@@ -164,10 +170,9 @@ def decode_json_document(data: bytes, where: str, doc: int | None = None) -> Dec
             except msgspec.ValidationError:
                 _decode_items(info, hdr.items, where, out, doc)
             return out
-        if item_kind and item_kind != "":
-            if item_kind in IGNORED_KINDS or not hdr.items:
-                out.ignored[item_kind] = out.ignored.get(item_kind, 0) + len(hdr.items)
-                return out
+        if item_kind and (item_kind in IGNORED_KINDS or not hdr.items):
+            out.ignored[item_kind] = out.ignored.get(item_kind, 0) + len(hdr.items)
+            return out
         for i, raw in enumerate(hdr.items):
             try:
                 ih = _decoder(ItemHeader).decode(raw)
