@@ -1,7 +1,5 @@
 """python -m podwhy"""
 
-import sys
+from podwhy.cli import entry
 
-from podwhy.cli import main
-
-sys.exit(main())
+entry()

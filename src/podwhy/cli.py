@@ -16,6 +16,10 @@ from podwhy.errors import ClusterError, InputError, PodwhyError
 
 EXIT_OK, EXIT_STUCK, EXIT_INPUT, EXIT_CLUSTER = 0, 1, 2, 3
 
+# Large snapshots are kept alive until `entry` exits the process: freeing millions of objects one
+# by one would cost more than the whole diagnosis.
+_KEEPALIVE: list[object] = []
+
 OWNER_KINDS = ("deployment", "replicaset", "statefulset", "job", "daemonset", "replicationcontroller")
 
 
@@ -150,6 +154,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     now = _now(args.now, snap.latest_time if snap.source.kind != "live" else "")
     opts = Options(creating_threshold=args.creating_threshold)
     report = diagnose(snap, now=now, options=opts, selection=sel)
+    _KEEPALIVE[:] = [snap, report]
 
     color = (not args.no_color) and out.isatty() and "NO_COLOR" not in os.environ
     width = 80
@@ -166,5 +171,16 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_STUCK if report.subjects else EXIT_OK
 
 
+def entry() -> None:
+    """Console-script entry: exit without tearing down a possibly huge snapshot object by object."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, OSError):
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()

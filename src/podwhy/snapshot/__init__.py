@@ -135,23 +135,24 @@ class Snapshot:
         return tuple(getattr(self, ATTR[kind]))
 
     # ---- indexes -------------------------------------------------------------------------
-    @cached_property
-    def _by_key(self) -> dict[str, dict[tuple[str, str], Any]]:
-        out: dict[str, dict[tuple[str, str], Any]] = {}
-        for kind, attr in ATTR.items():
-            if kind == "Event":
-                continue
-            out[kind] = {(o.metadata.namespace or "", o.metadata.name): o for o in getattr(self, attr)}
-        return out
+    def _index(self, kind: str) -> dict[tuple[str, str], Any]:
+        """(namespace, name) -> object for one kind, built on first use."""
+        cache: dict[str, dict[tuple[str, str], Any]] = self.__dict__.setdefault("_indexes", {})
+        idx = cache.get(kind)
+        if idx is None:
+            attr = ATTR.get(kind)
+            objs = getattr(self, attr) if attr is not None and kind != "Event" else ()
+            idx = cache[kind] = {(o.metadata.namespace or "", o.metadata.name): o for o in objs}
+        return idx
 
     def get(self, kind: str, namespace: str, name: str) -> Any | None:
         """Object by kind/namespace/name (namespace ignored for cluster-scoped kinds)."""
         ns = "" if kind in CLUSTER_SCOPED else namespace
-        return self._by_key.get(kind, {}).get((ns, name))
+        return self._index(kind).get((ns, name))
 
     def by_name(self, kind: str, name: str) -> list[Any]:
         """Objects of `kind` named `name` in any namespace (for 'exists in another namespace')."""
-        return [o for (ns, n), o in self._by_key.get(kind, {}).items() if n == name]
+        return [o for (ns, n), o in self._index(kind).items() if n == name]
 
     @cached_property
     def node_by_name(self) -> dict[str, Node]:
@@ -244,12 +245,10 @@ class Snapshot:
 
     @cached_property
     def latest_time(self) -> str:
-        """The newest timestamp seen anywhere (offline 'now')."""
-        best = ""
-        for e in self.events:
-            t = e.last_seen
-            if t > best:
-                best = t
+        """The newest event timestamp (offline 'now'); without events, the newest pod timestamp."""
+        best = max((e.last_seen for e in self.events), default="")
+        if best:
+            return best
         for p in self.pods:
             for c in p.status.conditions:
                 if c.last_transition_time and c.last_transition_time > best:

@@ -11,9 +11,26 @@ from podwhy.snapshot.sources.decode import Decoded
 
 def build_snapshot(decoded: Decoded, source: SourceInfo, *, scope_namespace: str | None = None,
                    extra_notes: list[str] | None = None) -> Snapshot:
-    by_kind: dict[str, dict[Any, Any]] = defaultdict(dict)
-    dups: dict[str, int] = defaultdict(int)
+    grouped: dict[str, list[Any]] = defaultdict(list)
     for kind, obj in decoded.objects:
+        grouped[kind].append(obj)
+    objects: dict[str, list[Any]] = {}
+    dups: dict[str, int] = defaultdict(int)
+    slow: list[tuple[str, Any]] = []
+    for kind, objs in grouped.items():
+        if kind == "Event":
+            keys = {(o.metadata.namespace, o.metadata.name) for o in objs if o.metadata.name}
+            unnamed = sum(1 for o in objs if not o.metadata.name)
+            clean = len(keys) + unnamed == len(objs)
+        else:
+            ns_of = (lambda o: "") if kind in CLUSTER_SCOPED else (lambda o: o.metadata.namespace)
+            clean = len({(ns_of(o), o.metadata.name) for o in objs}) == len(objs)
+        if clean:
+            objects[kind] = objs  # the common case: no duplicates, no per-object work
+        else:
+            slow.extend((kind, o) for o in objs)
+    by_kind: dict[str, dict[Any, Any]] = defaultdict(dict)
+    for kind, obj in slow:
         meta = obj.metadata
         ns = "" if kind in CLUSTER_SCOPED else meta.namespace
         if kind == "Event":
@@ -40,7 +57,8 @@ def build_snapshot(decoded: Decoded, source: SourceInfo, *, scope_namespace: str
     if unknown:
         parts = ", ".join(f"{k} ({v})" for k, v in sorted(unknown.items()))
         notes.append(f"not read (kinds podwhy does not use): {parts}")
-    objects = {kind: list(v.values()) for kind, v in by_kind.items() if kind in ATTR}
+    objects.update({kind: list(v.values()) for kind, v in by_kind.items()})
+    objects = {k: v for k, v in objects.items() if k in ATTR}
     return Snapshot(objects, loaded=decoded.loaded, notes=notes, source=source, scope_namespace=scope_namespace)
 
 

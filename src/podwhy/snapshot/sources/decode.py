@@ -9,6 +9,7 @@ note naming where; a document that is not a Kubernetes object at all is an error
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,12 +24,17 @@ from podwhy.model.kinds import BY_KIND, EVENTS_V1, IGNORED_KINDS, KindInfo
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC during bulk decodes: it would otherwise rescan millions of new objects."""
+    """Pause the cyclic GC during bulk decodes: it would otherwise rescan millions of new objects.
+
+    On the way out the survivors are frozen (gc.freeze): a snapshot lives as long as the process,
+    so later collections need not traverse it again.
+    """
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was:
             gc.enable()
 
@@ -147,9 +153,33 @@ def _skip_note(where: str, doc: int | None, prefix: str, kind: str, exc: msgspec
     return f"{where}{d}: skipped a {kind} at {path}: {_reason_of(exc)}"
 
 
-def decode_json_document(data: bytes, where: str, doc: int | None = None) -> Decoded:
+# The top-level "kind" of a document, found without parsing it: first key (API server order) or last
+# keys before the closing brace (kubectl sorts keys: ..., "kind", "metadata": {...}}).
+_KIND_HEAD = re.compile(rb'\A\s*\{\s*"kind"\s*:\s*"([A-Za-z0-9]{1,64})"')
+_KIND_TAIL = re.compile(rb'"kind"\s*:\s*"([A-Za-z0-9]{1,64})"\s*,\s*"metadata"\s*:\s*\{[^{}]{0,400}\}\s*\}\s*\Z')
+
+
+def _peek_list_kind(data: bytes | memoryview) -> KindInfo | None:
+    head = bytes(data[:200])
+    m = _KIND_HEAD.match(head) or _KIND_TAIL.search(bytes(data[-600:]))
+    if m is None or not m.group(1).endswith(b"List"):
+        return None
+    return BY_KIND.get(m.group(1)[:-4].decode())
+
+
+def decode_json_document(data: bytes | memoryview, where: str, doc: int | None = None) -> Decoded:
     """One JSON document: a single object, a typed `<Kind>List`, or a mixed `List`."""
     out = Decoded()
+    info = _peek_list_kind(data)
+    if info is not None and info.kind != "Event":  # Events may be events.k8s.io: check apiVersion below
+        # Fast path: one typed pass for `<Kind>List` documents (dumps, API responses).
+        try:
+            lst = _decoder(list_type(info)).decode(data)
+            out.loaded.add(info.kind)
+            out.objects.extend((info.kind, _store(info, o)) for o in lst.items)
+            return out
+        except msgspec.DecodeError:
+            pass  # fall through to the careful path, which names what is wrong
     try:
         hdr = _decoder(Header).decode(data)
     except msgspec.ValidationError as exc:

@@ -41,24 +41,29 @@ def looks_like_json(data: bytes) -> bool:
     return head in (b"{", b"[")
 
 
-def iter_json_documents(data: bytes, where: str) -> Iterator[tuple[int, bytes]]:
-    """Split concatenated JSON documents (the dump's stdout form), skipping log sections."""
+def iter_json_documents(data: bytes, where: str) -> Iterator[tuple[int, bytes | memoryview]]:
+    """Split concatenated JSON documents (the dump's stdout form), skipping log sections.
+
+    Boundaries come from msgspec's own 'trailing characters (byte N)' error on a Raw decode,
+    which scans without building objects; a single document is yielded as is.
+    """
     if b"==== START logs for " in data:
         data = _LOG_SECTION.sub(b"", data)
+    view = memoryview(data)
     pos, doc, n = 0, 0, len(data)
     while pos < n:
-        # Skip whitespace and any stray non-JSON lines between documents.
+        # Skip whitespace between documents.
         while pos < n and data[pos] in b" \t\r\n":
             pos += 1
         if pos >= n:
             break
         if data[pos : pos + 1] not in (b"{", b"["):
             nl = data.find(b"\n", pos)
-            line = data[pos : nl if nl >= 0 else n][:80].decode("utf-8", "replace")
+            line = bytes(data[pos : nl if nl >= 0 else n][:80]).decode("utf-8", "replace")
             raise SnapshotError(f"unexpected text between JSON documents: {line!r}", path=where, document=doc)
-        chunk = data[pos:]
+        chunk = view[pos:]
         try:
-            msgspec.json.decode(chunk)
+            msgspec.json.decode(chunk, type=msgspec.Raw)
             yield doc, chunk
             return
         except msgspec.DecodeError as exc:
@@ -74,10 +79,17 @@ def iter_json_documents(data: bytes, where: str) -> Iterator[tuple[int, bytes]]:
 def decode_bytes(data: bytes, where: str) -> Decoded:
     out = Decoded()
     if looks_like_json(data):
+        if data.lstrip()[:1] == b"{" and b"==== START logs for " not in data:
+            # The common case, one document: no separate split pass.
+            try:
+                return decode_json_document(data, where)
+            except SnapshotError as exc:
+                if "trailing characters" not in str(exc):
+                    raise
         docs = list(iter_json_documents(data, where))
         single = len(docs) == 1
         for i, chunk in docs:
-            if chunk.lstrip()[:1] == b"[":
+            if bytes(chunk[:64]).lstrip()[:1] == b"[":
                 raise SnapshotError("a JSON array is not a Kubernetes object (expected an object or a List)",
                                     path=where, document=None if single else i)
             out.extend(decode_json_document(chunk, where, None if single else i))
