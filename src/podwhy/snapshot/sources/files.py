@@ -102,6 +102,8 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
         raise SnapshotError("binary data (NUL byte), not YAML or JSON", path=where)
     doc = 0
     try:
+        if _ANCHOR.search(text):
+            _check_alias_expansion(text, where)
         for doc, obj in enumerate(yaml.load_all(text, Loader=_Loader)):
             out.extend(convert_python_document(obj, where, doc))
     except yaml.YAMLError as exc:
@@ -112,6 +114,43 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
     except RecursionError:
         raise SnapshotError("YAML nested too deeply", path=where, document=doc) from None
     return out
+
+
+# kubectl never writes anchors; hand-written YAML may. Only then is the alias check run.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]+")
+MAX_EXPANDED_NODES = 5_000_000
+
+
+def _check_alias_expansion(text: str, where: str) -> None:
+    """Refuse YAML whose aliases expand to an absurd size (the 'billion laughs' bomb).
+
+    PyYAML shares aliased nodes, so loading is cheap, but converting the result would walk every
+    expansion. Count the expanded size on the composed node graph, memoised per node (linear).
+    """
+    for doc, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
+        if root is None:
+            continue
+        memo: dict[int, int] = {}
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if key in memo:
+                continue
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            if done or not children:
+                memo[key] = 1 + sum(memo.get(id(c), 1) for c in children)
+                if memo[key] > MAX_EXPANDED_NODES:
+                    raise SnapshotError(
+                        f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (a YAML bomb?); refusing",
+                        path=where, document=doc)
+                continue
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in memo)
 
 
 def _read(path: Path) -> bytes:
