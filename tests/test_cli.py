@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from contract import check_report
 from helpers import run_cli
 

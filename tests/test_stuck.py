@@ -6,6 +6,7 @@ import pytest
 
 from podwhy.analyzers import Options
 from podwhy.diagnose import Selection, select_works
+
 from helpers import NOW, snapshot_from_yaml
 
 POD = """
