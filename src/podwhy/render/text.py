@@ -1,5 +1,8 @@
 """`-o text`: the human report, readable in an 80-column terminal, groups first.
 
+Subjects that share a root cause are printed once, as their group, with one representative in
+full: a 4,000-pod incident reads as a handful of causes, not 4,000 blocks.
+
 Every cluster-sourced string goes through `sanitize.clean` and is printed as a rich `Text`
 (never parsed as markup), so event messages cannot style or drive the terminal.
 """
@@ -55,11 +58,22 @@ def render(report: Report, *, color: bool = False, width: int = 80, **_: Any) ->
                 _fix(con, g.fix.summary, g.fix.commands, indent="    ")
             shown = ", ".join(s.split("/", 1)[1] for s in g.subjects[:4])
             more = f" (+{len(g.subjects) - 4} more)" if len(g.subjects) > 4 else ""
-            con.print(_t(f"    {shown}{more}", "dim"))
+            con.print(Padding(_t(f"{shown}{more}", "dim"), (0, 0, 0, 4)))
 
+    # Members of a shared-cause group are shown once, through the group's first subject; the rest
+    # are named above (their full findings are in -o json, or `podwhy pod NAME`).
+    hidden: set[str] = set()
+    rep_of: dict[str, int] = {}
+    for g in big:
+        rep_of.setdefault(g.subjects[0], len(g.subjects))
+        hidden.update(r for r in g.subjects[1:])
     for s in report.subjects:
+        if s.ref in hidden and s.ref not in rep_of:
+            continue
         con.print()
         _subject(con, s)
+        if s.ref in rep_of:
+            con.print(_t(f"    (one of {rep_of[s.ref]} subjects with this cause; see Shared root causes)", "dim"))
 
     if report.notes:
         con.print()
