@@ -23,7 +23,8 @@ fi
 
 need_pkgs=()
 for bin_pkg in docker-registry:docker-registry htpasswd:apache2-utils containerd:containerd runc:runc \
-               busybox:busybox-static openssl:openssl ip:iproute2 unshare:util-linux; do
+               busybox:busybox-static openssl:openssl ip:iproute2 unshare:util-linux \
+               kubectl:kubernetes-client; do
   bin="${bin_pkg%%:*}"; pkg="${bin_pkg#*:}"
   # busybox-static installs /bin/busybox; check the package itself for it (a dynamic busybox would not do).
   if [ "$pkg" = busybox-static ]; then

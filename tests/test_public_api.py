@@ -28,4 +28,6 @@ def test_catalog_holds_every_code_of_the_contract() -> None:
         "create.quota-exceeded", "create.admission-denied", "start.mount-failed", "start.config-missing",
         "start.sandbox-failed", "unknown",
     }
-    assert set(CODES) == contract
+    # Codes added by the project after catalog.md (allowed by the contract: new cause, new code).
+    added = {"autoscaler.scale-up-in-progress"}
+    assert set(CODES) == contract | added

@@ -59,6 +59,7 @@ _CAUSES = (
     Cause("volume.node-affinity-conflict", "Volume's node affinity / zone excludes the nodes"),
     Cause("volume.limit-exceeded", "Node attachable volume limit exceeded"),
     Cause("autoscaler.no-scale-up", "Cluster autoscaler will not add a node"),
+    Cause("autoscaler.scale-up-in-progress", "Cluster autoscaler is adding a node for the pod", "info"),
     # Never created / cannot start
     Cause("create.quota-exceeded", "ResourceQuota rejects the pods"),
     Cause("create.admission-denied", "Admission rejects the pods"),

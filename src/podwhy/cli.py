@@ -33,6 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     src.add_argument("--request-timeout", type=float, default=30.0, metavar="SECONDS",
                      help="live mode: timeout of each API request (default 30)")
     common.add_argument("-n", "--namespace", help="namespace (default: the context's, or all namespaces offline)")
+    reg = common.add_argument_group("registry probe (opt-in: asks the image's registry, with the pod's pull secrets)")
+    reg.add_argument("--probe-registry", action="store_true",
+                     help="for each stuck pull, ask the registry (HEAD manifest, tags) with the pod's credentials")
+    reg.add_argument("--insecure-registry", action="append", default=[], metavar="HOST[:PORT]",
+                     help="allow unverified TLS, then plain HTTP, for this host (http://HOST[:PORT]: plain HTTP "
+                          "only); repeatable")
+    reg.add_argument("--registry-ca", action="append", default=[], metavar="FILE",
+                     help="extra trusted CA certificate (PEM) for registries; repeatable")
+    reg.add_argument("--probe-timeout", type=float, default=10.0, metavar="SECONDS",
+                     help="timeout of each registry request (default 10)")
     out = common.add_argument_group("output")
     out.add_argument("-o", "--output", choices=("text", "json", "markdown"), default="text")
     out.add_argument("--no-color", action="store_true", help="never colour (default: colour only on a terminal)")
@@ -153,6 +163,16 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise InputError(f"pod {pod_name!r} not found{where}")
     now = _now(args.now, snap.latest_time if snap.source.kind != "live" else "")
     opts = Options(creating_threshold=args.creating_threshold)
+    if args.probe_registry:
+        from podwhy.registry import ProbeConfig, TransportConfig, probe_cluster
+
+        opts.probe_results = probe_cluster(
+            snap, selection=sel, now=now, options=opts, sources=args.sources, kubeconfig=args.kubeconfig,
+            context=args.context, api_timeout=args.request_timeout,
+            config=ProbeConfig(TransportConfig(insecure=tuple(args.insecure_registry),
+                                               ca_files=tuple(args.registry_ca), timeout=args.probe_timeout)),
+            progress=err if err.isatty() else None,
+        )
     report = diagnose(snap, now=now, options=opts, selection=sel)
     _KEEPALIVE[:] = [snap, report]
 

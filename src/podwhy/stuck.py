@@ -50,12 +50,12 @@ def _scheduled_condition(pod: Pod) -> Any:
 
 def pod_work(snap: Snapshot, pod: Pod, now: datetime, opts: Options, *, force: bool = False) -> Work | None:
     """A Work item when the pod is stuck (or when `force`, for `podwhy pod` on a healthy pod: None)."""
-    st = pod.status
-    if st.phase in ("Succeeded", "Failed"):
+    pst = pod.status
+    if pst.phase in ("Succeeded", "Failed"):
         return None
     # Fast path for the vast majority: a running pod whose containers are not waiting.
-    if st.phase == "Running" and not any(c.state.waiting for c in st.container_statuses) \
-            and not any(c.state.waiting for c in st.init_container_statuses):
+    if pst.phase == "Running" and not any(c.state.waiting for c in pst.container_statuses) \
+            and not any(c.state.waiting for c in pst.init_container_statuses):
         return None
     ns, name = pod.metadata.namespace, pod.metadata.name
     work = Work(kind="Pod", namespace=ns, name=name, obj=pod, state="")

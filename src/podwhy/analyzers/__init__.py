@@ -6,11 +6,12 @@ The fallback runs last and only speaks when nobody else did.
 
 from __future__ import annotations
 
-from podwhy.analyzers import fallback, imagepull, scheduling, volumes, workloads
+from podwhy.analyzers import fallback, imagepull, probe, scheduling, volumes, workloads
 from podwhy.analyzers.base import Analyzer, Context, Options, StuckContainer, Work
 
 ANALYZERS: tuple[Analyzer, ...] = (
     imagepull.ANALYZER,
+    probe.ANALYZER,
     volumes.ANALYZER,
     scheduling.ANALYZER,
     workloads.STARTING,

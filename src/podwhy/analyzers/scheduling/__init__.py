@@ -3,11 +3,9 @@ scheduler said, propose verified fixes. Semantics: shared/spec/semantics.md part
 
 from __future__ import annotations
 
-from podwhy.analyzers.base import Analyzer, Context, Work
-
-
-def analyze(ctx: Context, work: Work) -> None:
-    """Filled in by the scheduling work."""
-
+from podwhy.analyzers.base import Analyzer
+from podwhy.analyzers.scheduling.explain import analyze
 
 ANALYZER = Analyzer(name="scheduling", analyze=analyze)
+
+__all__ = ["ANALYZER", "analyze"]

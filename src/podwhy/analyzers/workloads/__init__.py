@@ -4,14 +4,15 @@ start (mounts, missing config, sandbox). Semantics A5."""
 from __future__ import annotations
 
 from podwhy.analyzers.base import Analyzer, Context, Work
+from podwhy.analyzers.workloads import failedcreate, starting
 
 
 def analyze_failedcreate(ctx: Context, work: Work) -> None:
-    """Filled in by the workloads work."""
+    failedcreate.analyze(ctx, work)
 
 
 def analyze_starting(ctx: Context, work: Work) -> None:
-    """Filled in by the workloads work."""
+    starting.analyze(ctx, work)
 
 
 CONTROLLERS = ("ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job", "Deployment")

@@ -71,6 +71,10 @@ def iter_json_documents(data: bytes, where: str) -> Iterator[tuple[int, bytes | 
             if m is None:
                 raise SnapshotError(f"malformed JSON: {exc}", path=where, document=doc) from None
             end = int(m.group(1))
+            # msgspec (0.22 checked) reports the offset just PAST the first trailing character (`{"a":1}{` ->
+            # byte 8): step back to the end of the first document (its `}`/`]` or the whitespace after it).
+            while end > 0 and chunk[end - 1] not in b"}] \t\r\n":
+                end -= 1
             yield doc, chunk[:end]
             pos += end
             doc += 1
@@ -104,8 +108,11 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
     try:
         if _ANCHOR.search(text):
             _check_alias_expansion(text, where)
-        for doc, obj in enumerate(yaml.load_all(text, Loader=_Loader)):
+        # Count documents ourselves: a parse error is raised before the next document is yielded,
+        # so enumerate() would still hold the index of the previous, good one.
+        for obj in yaml.load_all(text, Loader=_Loader):
             out.extend(convert_python_document(obj, where, doc))
+            doc += 1
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         fld = f"line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""

@@ -11,10 +11,12 @@ and expiring tokens are refreshed by the client's own refresh hook, called befor
 Requests go through the client's configured urllib3 pool (TLS, client certificates, proxy), but the
 responses are raw bytes decoded with `decode_list_page` straight into podwhy's partial structs;
 the client's model objects are never built (design.md rule 2). Lists are paged with `limit` and
-`continue` (k8s.io/apiserver/pkg/storage/etcd3 continue tokens); a token that expired (410 Gone,
-reason Expired) restarts the list, as client-go's pager does (tools/pager/pager.go, 1.31:
-"if the resource is expired ... fall back to a full list"). 429 and 5xx are retried with a bounded
-backoff honouring Retry-After (client-go rest/with_retry.go checks Retry-After on 429 and 5xx).
+`continue` (k8s.io/apiserver/pkg/storage/etcd3 continue tokens). A token that expired (410 Gone,
+reason Expired) restarts the list: client-go's pager (tools/pager/pager.go, 1.31: "the list expired
+while we were processing, fall back to a full list") retries once unpaged; podwhy restarts the
+paged list instead, at most LIST_RESTARTS times, so a huge list is still read page by page.
+429 and 5xx are retried with a bounded backoff honouring Retry-After (client-go
+rest/with_retry.go retries 429 and 5xx answers that carry Retry-After).
 
 Partial RBAC is normal: a kind that cannot be listed stays *unknown* (not empty) and a note says
 what that leaves unchecked. Only a cluster that cannot be reached, refuses the credentials, or lets
@@ -31,10 +33,11 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TextIO
 from urllib.parse import quote, urlencode, urlsplit
 
+import msgspec
 import urllib3
 import urllib3.exceptions as u3e
 
@@ -300,7 +303,11 @@ class _Client:
         # auth_settings() runs the client's refresh hook (exec plugins, in-cluster token rotation):
         # serialised, so one expired token is refreshed once, not by every thread.
         with self._auth_lock:
-            auth = self.cluster.configuration.auth_settings().get("BearerToken")
+            try:
+                auth = self.cluster.configuration.auth_settings().get("BearerToken")
+            except Exception as exc:  # the refresh hook re-reads files / re-runs plugins: any error
+                raise _Failed(f"the credentials could not be refreshed ({_short(str(exc))})",
+                              transport="credentials") from None
         if auth and auth.get("value"):
             headers["Authorization"] = str(auth["value"])
         return headers
@@ -422,7 +429,6 @@ class _KindResult:
     namespace: str = ""
     # True when a cluster-wide list was forbidden and the context's namespace was read instead.
     fell_back: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 class _Lister:
@@ -432,7 +438,7 @@ class _Lister:
 
     def list_once(self, info: KindInfo, namespace: str | None) -> Decoded:
         """The whole list, page by page; restarted from scratch when the continue token expires or a
-        page keeps failing mid-list (client-go tools/pager falls back to a full list the same way)."""
+        page keeps failing mid-list (see the module docstring for how client-go's pager differs)."""
         path = _list_path(info, namespace)
         where = self.client.cluster.server + path
         label = _label(info)
@@ -448,8 +454,10 @@ class _Lister:
                     data = self.client.get(path, query)
                     try:
                         page, cont, _ = decode_list_page(info, data, where)
-                    except SnapshotError as exc:
-                        raise _Failed(f"the answer is not a {info.kind} list ({exc})") from None
+                    except (SnapshotError, msgspec.MsgspecError) as exc:
+                        # e.g. a proxy's HTML login page answered with 200
+                        text = str(exc).removeprefix(f"{where}: ").removeprefix("malformed JSON: ")[:200]
+                        raise _Failed(f"the answer is not a {info.kind} list ({text})") from None
                     del data
                     out.extend(page)
                     self.progress.add(label, len(page.objects))
@@ -485,8 +493,13 @@ class _Lister:
             except _Failed as exc:
                 if not exc.forbidden or want is not None:
                     raise
+                cluster_wide = exc
             ns = scope or home
-            res.decoded = self.list_once(info, ns)
+            try:
+                res.decoded = self.list_once(info, ns)
+            except _Failed as exc:
+                # Forbidden in the namespace too: say what was refused first (the cluster-wide list).
+                raise cluster_wide if exc.forbidden else exc from None
             res.namespace = ns
             res.fell_back = True
             return res
@@ -505,13 +518,14 @@ def _consequence(info: KindInfo) -> str:
     return info.consequence or "not checked"
 
 
-def _failure_note(info: KindInfo, f: _Failed, where: str) -> str:
+def _failure_note(info: KindInfo, f: _Failed, *, quote: bool) -> str:
     label = _label(info)
     if f.forbidden:
-        detail = f" ({f.message})" if f.message else ""
+        detail = f" ({f.message})" if quote and f.message else ""
         return f"{label}: forbidden, {_consequence(info)}{detail}"
     if f.missing:
-        return f"{label}: not served by this cluster ({info.api_path} {where}: HTTP 404), {_consequence(info)}"
+        api = info.api_version
+        return f"{label}: API {api} not served by this cluster (HTTP 404), {_consequence(info)}"
     return f"{label}: could not be listed ({f.why}), {_consequence(info)}"
 
 
@@ -519,13 +533,14 @@ def _unreachable(cluster: _Cluster, f: _Failed, timeout: float) -> ClusterError:
     host = urlsplit(cluster.server).hostname or cluster.server
     head = f"cannot reach the cluster of context {cluster.context!r} at {cluster.server}"
     fixes = {
-        "refused": "connection refused: is the API server up, and is the kubeconfig's `server` address right?",
+        "refused": "connection refused: the API server is down, or the kubeconfig's `server` address is wrong",
         "dns": f"the host name {host!r} does not resolve (DNS): check the kubeconfig's `server` address "
                "and your VPN/network",
         "tls": f"{f.why}: the kubeconfig's certificate-authority(-data) must be the CA that signed the server's "
                "certificate, and the `server` name must match that certificate",
         "timeout": f"{f.why}: check the network/VPN, or raise --request-timeout (now {timeout:g}s)",
         "proxy": f"{f.why}: check the kubeconfig's proxy-url and HTTPS_PROXY/NO_PROXY",
+        "credentials": f"{f.why}: fix the kubeconfig's user entry (e.g. log in again with your provider's CLI)",
     }
     why = fixes.get(f.transport, f.why)
     return ClusterError(f"{head}: {why}. Check with `kubectl --context {cluster.context} cluster-info`; choose "
@@ -539,10 +554,10 @@ def _unauthorised(cluster: _Cluster, f: _Failed) -> ClusterError:
         "or expired: log in again (refresh the kubeconfig's credentials), or pick another context with --context")
 
 
-def _no_pods(cluster: _Cluster, pods: _KindResult, timeout: float) -> ClusterError:
+def _no_pods(cluster: _Cluster, pods: _KindResult, timeout: float, namespace: str) -> ClusterError:
     f = pods.failure
     assert f is not None
-    if f.transport in ("refused", "dns", "tls", "timeout", "proxy"):
+    if f.transport in ("refused", "dns", "tls", "timeout", "proxy", "credentials"):
         return _unreachable(cluster, f, timeout)
     if f.status == 401:
         return _unauthorised(cluster, f)
@@ -550,7 +565,7 @@ def _no_pods(cluster: _Cluster, pods: _KindResult, timeout: float) -> ClusterErr
         detail = f": {f.message}" if f.message else ""
         return ClusterError(
             f"unauthorised: user {cluster.user!r} of context {cluster.context!r} may not list pods, cluster-wide "
-            f"or in namespace {cluster.namespace!r}{detail}. Ask for read access (a Role/ClusterRole with "
+            f"or in namespace {namespace!r}{detail}. Ask for read access (a Role/ClusterRole with "
             "`list` on pods, events, ...), use -n with a namespace you can read, or pick another context with "
             "--context")
     return ClusterError(f"could not list pods from {cluster.server} (context {cluster.context!r}): {f.why}")
@@ -573,13 +588,16 @@ def _notes(results: list[_KindResult], cluster: _Cluster, scope: str | None) -> 
         kinds = ", ".join(_label(r.info) for r in fell_back)
         notes.append(f"listing across all namespaces is forbidden for {kinds}: read namespace "
                      f"{cluster.namespace!r} only")
-    for r in results:
-        if r.failure is None or r.info.kind == "Pod":
-            continue
-        # Both event APIs serve the same objects: one of them is enough, and one note when neither.
-        if r.info.kind == "Event" and (r is events_v1 or events_v1.failure is None):
-            continue
-        notes.append(_failure_note(r.info, r.failure, cluster.server))
+    failed = [r for r in results if r.failure is not None and r.info.kind != "Pod"
+              # Both event APIs serve the same objects: one of them is enough, and one note when neither.
+              and not (r.info.kind == "Event" and (r is events_v1 or events_v1.failure is None))]
+    refusals = [r.failure.message for r in failed if r.failure is not None and r.failure.forbidden]
+    # One refusal: quote the API server's words in its note. Several (a namespace-only user): short
+    # notes, and the server's words once (they name the user as the server sees it).
+    quote = len(refusals) == 1
+    notes.extend(_failure_note(r.info, r.failure, quote=quote) for r in failed if r.failure is not None)
+    if len(refusals) > 1 and refusals[0]:
+        notes.append(f"{len(refusals)} lists were forbidden by the cluster's RBAC, e.g.: {refusals[0]}")
     return notes
 
 
@@ -597,23 +615,32 @@ def load_live(*, kubeconfig: str | None = None, context: str | None = None, name
     client = _Client(cluster, timeout)
     bar = _Progress(progress)
     lister = _Lister(client, bar)
+    notes: list[str] = []
+    if not cluster.configuration.verify_ssl:
+        # kubectl accepts insecure-skip-tls-verify silently; say it once instead of a warning per request.
+        urllib3.disable_warnings(u3e.InsecureRequestWarning)
+        notes.append(f"TLS verification of {cluster.server} is disabled by the kubeconfig "
+                     "(insecure-skip-tls-verify): the answers could come from anyone on the path")
+    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="podwhy-list")
     try:
         _preflight(client)
         plan = (*KINDS, EVENTS_V1)
-        with gc_paused(), ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="podwhy-list") as pool:
+        with gc_paused():
             results = list(pool.map(lambda info: lister.list_kind(info, scope, cluster.namespace), plan))
     finally:
+        # On Ctrl-C, lists not yet started are dropped; those in flight end within their timeout.
+        pool.shutdown(wait=False, cancel_futures=True)
         bar.clear()
         client.close()
 
     pods = next(r for r in results if r.info.kind == "Pod")
     if pods.decoded is None:
-        raise _no_pods(cluster, pods, timeout)
+        raise _no_pods(cluster, pods, timeout, scope or cluster.namespace)
     decoded = Decoded()
     for r in results:
         if r.decoded is not None:
             decoded.extend(r.decoded)
-    notes = _notes(results, cluster, scope)
+    notes.extend(_notes(results, cluster, scope))
     confined = {r.namespace for r in results if r.info.namespaced and r.decoded is not None and r.namespace}
     scope_namespace = next(iter(confined)) if confined else None
     with gc_paused():
@@ -626,25 +653,18 @@ def _preflight(client: _Client) -> None:
     """One cheap request first, so "unreachable" and "credentials rejected" are said once, clearly.
     /version is readable by any authenticated user (system:public-info-viewer); a 403 still proves
     the cluster answers and the credentials were accepted."""
-    try:
-        client.get_once("/version")
-    except _Failed as exc:
-        if exc.status == 401:
-            raise _unauthorised(client.cluster, exc) from None
-        if exc.transport and exc.transport != "dropped":
-            if exc.transport == "timeout":
-                # One more try: the first connection may include a slow TLS handshake.
-                try:
-                    client.get_once("/version")
-                    return
-                except _Failed as again:
-                    if again.status == 401:
-                        raise _unauthorised(client.cluster, again) from None
-                    if not again.transport:
-                        return
-                    raise _unreachable(client.cluster, again, client.timeout) from None
+    for attempt in range(2):
+        try:
+            client.get_once("/version")
+            return
+        except _Failed as exc:
+            if exc.status == 401:
+                raise _unauthorised(client.cluster, exc) from None
+            if not exc.transport:
+                return  # any other HTTP answer (403, 404, 5xx): the server is there; the lists say more
+            if exc.transport in ("timeout", "dropped") and attempt == 0:
+                continue  # once more: a first connection can be slow (TLS handshake, cold proxy)
             raise _unreachable(client.cluster, exc, client.timeout) from None
-        # Any other HTTP answer (403, 404, 5xx): the server is there; the lists will say more.
 
 
 __all__ = ["load_live"]

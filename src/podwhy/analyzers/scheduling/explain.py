@@ -1,0 +1,420 @@
+"""The scheduling analyzer's entry point: decide whether the pod is the scheduler's business,
+recompute every filter on every node, compare with what the scheduler last said, and turn the
+verdicts into findings with verified fixes. Causes outside the filters (schedulerName, preset
+nodeName, gates, preemption) are semantics A3."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import msgspec
+
+from podwhy.analyzers.base import Context, Work
+from podwhy.analyzers.evidence import from_event
+from podwhy.analyzers.scheduling import fixes
+from podwhy.analyzers.scheduling.autoscaler import autoscaler_findings
+from podwhy.analyzers.scheduling.causes import Cause, group_causes, matching_nodes_not_ready
+from podwhy.analyzers.scheduling.framework import histogram, pod_priority
+from podwhy.analyzers.scheduling.message import ParsedMessage, parse_failed_scheduling
+from podwhy.analyzers.scheduling.recompute import Recomputed, cluster, recompute
+from podwhy.catalog import CODES
+from podwhy.findings import Confidence, Evidence, Finding, Fix, Scheduling
+from podwhy.model import Event, Pod
+from podwhy.quantity import format_resource
+
+DEFAULT_SCHEDULER = "default-scheduler"
+MAX_EVIDENCE_NODES = 5
+# Who usually removes well-known scheduling gates (documentation of those projects).
+GATE_OWNERS = {
+    "kueue.x-k8s.io/admission": "Kueue (when the workload is admitted to a ClusterQueue)",
+    "kueue.x-k8s.io/topology": "Kueue topology-aware scheduling",
+    "karpenter.sh/": "Karpenter",
+    "scheduling.x-k8s.io/": "a scheduler-plugins / sig-scheduling controller",
+}
+FIELD_BY_PLUGIN = {
+    "NodeResourcesFit": ".status.allocatable",
+    "TaintToleration": ".spec.taints",
+    "NodeUnschedulable": ".spec.unschedulable",
+    "NodeAffinity": ".metadata.labels",
+    "NodeName": ".metadata.name",
+    "NodePorts": "(pods on the node).spec.containers[*].ports[*].hostPort",
+    "PodTopologySpread": ".metadata.labels",
+    "InterPodAffinity": ".metadata.labels",
+}
+
+
+def _scheduling_events(ctx: Context, pod: Pod) -> list[Event]:
+    return [e for e in ctx.snapshot.events_for(pod) if e.reason in ("FailedScheduling", "Scheduled", "Preempted")]
+
+
+def _observed(ctx: Context, pod: Pod) -> tuple[str | None, Event | None]:
+    """The scheduler's latest word: the newest FailedScheduling event, else the PodScheduled condition."""
+    evs = [e for e in ctx.snapshot.events_for(pod) if e.reason == "FailedScheduling"]
+    if evs:
+        return evs[-1].message, evs[-1]
+    for c in pod.status.conditions:
+        if c.type == "PodScheduled" and c.status == "False" and c.reason == "Unschedulable" and c.message:
+            return c.message, None
+    return None, None
+
+
+def _parsed(ctx: Context, text: str) -> ParsedMessage:
+    key = "scheduling.parsed." + text
+    got = ctx.cache.get(key)
+    if isinstance(got, ParsedMessage):
+        return got
+    p = parse_failed_scheduling(text)
+    ctx.cache[key] = p
+    return p
+
+
+def analyze(ctx: Context, work: Work) -> None:
+    pod = work.pod
+    if pod is None:
+        return
+    snap = ctx.snapshot
+    missing_node = bool(pod.spec.node_name) and snap.has("Node") and pod.spec.node_name not in snap.node_by_name
+    if not (work.unscheduled or not pod.spec.node_name or missing_node):
+        return
+    observed, ev = _observed(ctx, pod)
+    if _scheduler_not_found(ctx, work, pod):
+        return
+    if not snap.has("Node"):
+        _from_message_only(ctx, work, observed, ev)
+        work.findings.extend(autoscaler_findings(ctx, work))
+        return
+    rec = recompute(ctx, pod)
+    cs = cluster(ctx)
+    sched, agrees = _compare(ctx, rec, observed, ev)
+    work.scheduling = sched
+    confidence: Confidence = "certain" if agrees is not False else "likely"
+    tgt = fixes.target_of(snap, pod)
+    if missing_node:
+        _node_name_missing(ctx, work, rec, tgt)
+        return
+    if rec.result.num_nodes == 0:
+        work.add(Finding(code="sched.no-nodes", severity="error", confidence="certain",
+                         cause="the cluster has no Node objects: the scheduler reports 'no nodes available to schedule pods'",
+                         evidence=[Evidence(ref="Node", field="(list)", observed="0 nodes")],
+                         fix=Fix(summary="add nodes (or check why they deregistered)", commands=["kubectl get nodes"]),
+                         group_key="no-nodes", rank=5))
+    causes = group_causes(cs, rec.result)
+    has_volume = work.has_code("volume.")
+    emitted: set[str] = set()
+    for rank, cause in enumerate(causes):
+        if cause.code.startswith("volume.") and has_volume:
+            continue
+        f = _finding(ctx, work, rec, cause, tgt, confidence, ev, rank)
+        if f is not None:
+            work.add(f)
+            emitted.add(cause.code)
+    not_ready = matching_nodes_not_ready(cs, rec.result)
+    if not_ready and "sched.nodes-not-ready" not in emitted:
+        work.add(_not_ready_finding(ctx, work, rec, not_ready, confidence))
+    _preemption(ctx, work, rec)
+    if not causes and rec.result.feasible and observed is not None and agrees is False:
+        _from_message_only(ctx, work, observed, ev, stale=rec.result.feasible)
+    work.findings.extend(autoscaler_findings(ctx, work))
+
+
+# ---- comparison with the scheduler's own message ---------------------------------------------------------
+
+def _canonical(parsed: ParsedMessage) -> dict[str, int]:
+    c: Counter[str] = Counter()
+    for n, info in parsed.entries:
+        if not info.generic:
+            c[info.canonical] += n
+    return dict(c)
+
+
+def _compare(ctx: Context, rec: Recomputed, observed: str | None, ev: Event | None) -> tuple[Scheduling, bool | None]:
+    sched = rec.scheduling
+    if observed is None:
+        return sched, None
+    parsed = _parsed(ctx, observed)
+    res = rec.result
+    ours = histogram(res.first(n) for n in res.verdicts)
+    why: list[str] = []
+    if parsed.no_nodes:
+        agrees = res.num_nodes == 0
+        if not agrees:
+            why.append(f"the scheduler saw no nodes, the snapshot has {res.num_nodes}")
+    elif parsed.pod_rejection is not None:
+        mine = res.prefilter.message if res.prefilter is not None else None
+        agrees = mine is not None and (mine == parsed.pod_rejection or mine in observed)
+        if not agrees:
+            why.append(f"the scheduler rejected the whole pod ({parsed.pod_rejection!r}); the recomputation "
+                       + (f"rejects it with {mine!r}" if mine else "finds no such pod-level problem now"))
+    elif parsed.total_nodes is not None:
+        theirs = _canonical(parsed)
+        agrees = theirs == ours and parsed.total_nodes == res.num_nodes
+        if parsed.total_nodes != res.num_nodes:
+            why.append(f"the scheduler saw {parsed.total_nodes} nodes, the snapshot has {res.num_nodes} "
+                       "(nodes were added or removed since the event)")
+        if theirs != ours:
+            diff = sorted(set(theirs) ^ set(ours) | {k for k in theirs if theirs.get(k) != ours.get(k)})
+            why.append("reasons differ: " + "; ".join(f"{k}: scheduler {theirs.get(k, 0)}, recomputed {ours.get(k, 0)}"
+                                                      for k in diff[:6]))
+    else:
+        agrees = observed == sched.message
+        if not agrees:
+            why.append("the scheduler's message has no node histogram (an error, not a filter verdict)")
+    if not agrees:
+        hints: list[str] = []
+        if ev is not None and ev.last_seen and ctx.snapshot.latest_time and ev.last_seen < ctx.snapshot.latest_time:
+            hints.append(f"the event was last seen {ev.last_seen}, before the snapshot's newest object; pods or nodes "
+                         "changed since")
+        comp = ev.component if ev is not None else ""
+        pod = rec.pc.pod
+        if (pod.spec.scheduler_name and pod.spec.scheduler_name != DEFAULT_SCHEDULER) or (comp and comp != DEFAULT_SCHEDULER):
+            hints.append(f"a custom scheduler/profile ({pod.spec.scheduler_name or comp}) may run other plugins")
+        if parsed.version_hint and ">=1.29" not in parsed.version_hint and "1.35" not in parsed.version_hint \
+                and parsed.version_hint != "unknown":
+            hints.append(f"the message is in the wording of scheduler {parsed.version_hint}")
+        why.extend(hints)
+    out = msgspec.structs.replace(
+        sched, observed_message=observed, observed_histogram=dict(parsed.histogram) or None, agrees=agrees,
+        disagreement="; ".join(why) if why else None)
+    return out, agrees
+
+
+# ---- findings from the verdicts ---------------------------------------------------------------------------
+
+def _node_evidence(rec: Recomputed, cause: Cause) -> list[Evidence]:
+    out: list[Evidence] = []
+    for n in cause.nodes[:MAX_EVIDENCE_NODES]:
+        st = cause.statuses[n]
+        summary = (st.detail or {}).get("summary") if st.detail else None
+        out.append(Evidence(ref=f"Node/{n}", field=FIELD_BY_PLUGIN.get(st.plugin, f"({st.plugin})"),
+                            observed=f"{st.message}" + (f": {summary}" if summary else "")))
+    return out
+
+
+def _pct_nodes(cause: Cause, total: int) -> str:
+    return f"{len(cause.nodes)} of {total} node(s)"
+
+
+def _finding(ctx: Context, work: Work, rec: Recomputed, cause: Cause, tgt: fixes.Target, confidence: Confidence,
+             ev: Event | None, rank: int) -> Finding | None:
+    cs = cluster(ctx)
+    pod = rec.pc.pod
+    code = cause.code
+    total = rec.result.num_nodes
+    evidence = _node_evidence(rec, cause)
+    details: dict[str, Any] = {"plugin": cause.plugin, "nodes": cause.nodes[:50], "nodeCount": len(cause.nodes),
+                               "reasons": dict(Counter(r for st in cause.statuses.values() for r in st.reasons))}
+    fix: Fix | None = None
+    group_key: str | None = None
+    first = cause.statuses[cause.nodes[0]]
+    d0 = first.detail or {}
+    if code == "sched.insufficient-resources":
+        names = sorted({r.removeprefix("Insufficient ") for st in cause.statuses.values() for r in st.reasons
+                        if r.startswith("Insufficient ")})
+        req = ", ".join(f"{format_resource(n, rec.pc.requests.get(n, 0))} {n}" for n in names)
+        per_node = {n: {k: v for k, v in (cause.statuses[n].detail or {}).items() if k in names}
+                    for n in cause.nodes[:50]}
+        details["perNode"] = per_node
+        cause_txt = (f"{_pct_nodes(cause, total)} do not have enough free {', '.join(names)} for the pod's request "
+                     f"({req}); e.g. {cause.nodes[0]}: {d0.get('summary', first.message)}")
+        evidence.insert(0, Evidence(ref=work.ref, field=".spec.containers[*].resources.requests (effective)",
+                                    observed=req))
+        group_key = "resources=" + ",".join(names)
+        fix = fixes.fix_resources(cs, rec, cause, tgt)
+    elif code == "sched.too-many-pods":
+        cause_txt = f"{_pct_nodes(cause, total)} are at their pod limit; e.g. {cause.nodes[0]}: {d0.get('summary', '')}"
+        fix = fixes.fix_too_many_pods(cs, rec, cause)
+        group_key = "pods"
+    elif code == "sched.untolerated-taint":
+        taints = sorted({t for st in cause.statuses.values() for t in (st.detail or {}).get("taints", [])[:1]})
+        cause_txt = (f"{_pct_nodes(cause, total)} carry a taint the pod does not tolerate: {', '.join(taints)}")
+        evidence.insert(0, Evidence(ref=work.ref, field=".spec.tolerations",
+                                    observed=", ".join(f"{t.key}:{t.operator or 'Equal'}:{t.value}:{t.effect}"
+                                                       for t in pod.spec.tolerations) or "(none)"))
+        group_key = "taint=" + ",".join(taints)
+        fix = fixes.fix_taints(cs, rec, cause, tgt)
+    elif code == "sched.nodes-not-ready":
+        cause_txt = (f"{_pct_nodes(cause, total)} are NotReady/unreachable (the node lifecycle controller tainted "
+                     f"them): {', '.join(cause.nodes[:MAX_EVIDENCE_NODES])}")
+        fix = fixes.fix_not_ready(cs, rec, cause.nodes)
+        group_key = "not-ready"
+    elif code == "sched.node-unschedulable":
+        cause_txt = f"{_pct_nodes(cause, total)} are cordoned (spec.unschedulable): {', '.join(cause.nodes[:MAX_EVIDENCE_NODES])}"
+        fix = fixes.fix_uncordon(cs, rec, cause)
+        group_key = "cordoned"
+    elif code == "sched.node-affinity":
+        cause_txt = f"the pod's nodeSelector/required node affinity excludes {_pct_nodes(cause, total)}: {d0.get('summary', first.message)}"
+        evidence.insert(0, Evidence(ref=work.ref, field=".spec.nodeSelector / .spec.affinity.nodeAffinity",
+                                    observed=_selector_text(pod)))
+        labels = sorted({str(m.get("label")) for st in cause.statuses.values()
+                         for m in (*(st.detail or {}).get("mismatches", []), *(st.detail or {}).get("terms", [])[:1])
+                         if m.get("label")})
+        group_key = "label=" + ",".join(labels) if labels else None
+        fix = fixes.fix_node_affinity(cs, rec, cause, tgt)
+    elif code == "sched.host-port":
+        cause_txt = f"the pod's hostPort is already used on {_pct_nodes(cause, total)}: {d0.get('summary', '')}"
+        fix = fixes.fix_host_port(cs, rec, cause)
+        group_key = "port=" + str(d0.get("port", ""))
+    elif code == "sched.topology-spread":
+        cause_txt = f"a DoNotSchedule topology spread constraint rejects {_pct_nodes(cause, total)}: {d0.get('summary', first.message)}"
+        fix = fixes.fix_spread(cs, rec, cause, tgt)
+    elif code in ("sched.pod-affinity", "sched.pod-anti-affinity"):
+        what = "required pod affinity" if code == "sched.pod-affinity" else "pod anti-affinity"
+        cause_txt = f"{what} rejects {_pct_nodes(cause, total)}: {d0.get('summary', first.message)}"
+        fix = fixes.fix_pod_affinity(cs, rec, cause, tgt, anti=code == "sched.pod-anti-affinity")
+    elif code == "sched.node-name-not-found":
+        cause_txt = f"spec.nodeName pins the pod to {pod.spec.node_name!r}; every other node is excluded"
+        fix = fixes.fix_node_name(cs, rec, tgt)
+    elif code == "sched.scheduling-gated":
+        return _gated_finding(ctx, work, rec)
+    elif code.startswith("volume."):
+        cause_txt = f"{first.plugin} rejects {_pct_nodes(cause, total)}: {first.message}" + (
+            f" ({d0['summary']})" if d0.get("summary") else "")
+        fix = Fix(summary="see the claim and its events", commands=[
+            f"kubectl -n {pod.metadata.namespace} get pvc", f"kubectl -n {pod.metadata.namespace} describe pod {pod.metadata.name}"])
+    else:
+        return None
+    if ev is not None:
+        evidence.append(from_event(ev))
+    return Finding(code=code, severity=_severity(code), confidence=confidence, cause=cause_txt, evidence=evidence,
+                   fix=fix, details=details, group_key=group_key, rank=20 + rank)
+
+
+def _severity(code: str) -> Any:
+    return CODES[code].severity
+
+
+def _selector_text(pod: Pod) -> str:
+    parts = [f"nodeSelector {k}={v}" for k, v in pod.spec.node_selector.items()]
+    aff = pod.spec.affinity
+    sel = aff.node_affinity.required_during_scheduling_ignored_during_execution if aff and aff.node_affinity else None
+    if sel is not None:
+        for i, t in enumerate(sel.node_selector_terms):
+            reqs = [f"{r.key} {r.operator} {list(r.values)}" for r in (*t.match_expressions, *t.match_fields)]
+            parts.append(f"term {i}: " + " AND ".join(reqs))
+    return "; ".join(parts) or "(none)"
+
+
+def _not_ready_finding(ctx: Context, work: Work, rec: Recomputed, nodes: list[str], confidence: Confidence) -> Finding:
+    cs = cluster(ctx)
+    return Finding(code="sched.nodes-not-ready", severity="error", confidence=confidence,
+                   cause=(f"the only nodes matching the pod's placement rules are NotReady: "
+                          f"{', '.join(nodes[:MAX_EVIDENCE_NODES])}"),
+                   evidence=[Evidence(ref=f"Node/{n}", field=".status.conditions[?(@.type=='Ready')]",
+                                      observed="Ready != True") for n in nodes[:MAX_EVIDENCE_NODES]],
+                   fix=fixes.fix_not_ready(cs, rec, nodes), group_key="not-ready", rank=15,
+                   details={"nodes": nodes[:50]})
+
+
+def _gated_finding(ctx: Context, work: Work, rec: Recomputed) -> Finding:
+    pod = rec.pc.pod
+    gates = [g.name for g in pod.spec.scheduling_gates]
+    owners = sorted({who for g in gates for prefix, who in GATE_OWNERS.items() if g == prefix or g.startswith(prefix)})
+    who = f"; usually removed by {', '.join(owners)}" if owners else "; the controller that added it removes it when ready"
+    return Finding(code="sched.scheduling-gated", severity="warning", confidence="certain",
+                   cause=f"the pod is held by scheduling gate(s) {', '.join(gates)}: the scheduler ignores it until they are removed{who}",
+                   evidence=[Evidence(ref=work.ref, field=".spec.schedulingGates", observed=", ".join(gates))],
+                   fix=fixes.fix_gates(cluster(ctx), rec), details={"gates": gates}, group_key="gates=" + ",".join(gates),
+                   rank=10)
+
+
+# ---- outside the filters -------------------------------------------------------------------------------------
+
+def _scheduler_not_found(ctx: Context, work: Work, pod: Pod) -> bool:
+    name = pod.spec.scheduler_name or DEFAULT_SCHEDULER
+    snap = ctx.snapshot
+    if name == DEFAULT_SCHEDULER or pod.spec.node_name or not snap.has("Event"):
+        return False
+    if _scheduling_events(ctx, pod):
+        return False
+    if any(c.type == "PodScheduled" and c.reason in ("Unschedulable", "SchedulerError") for c in pod.status.conditions):
+        return False
+    served = [p for p in snap.pods if p.spec.scheduler_name == name and p.spec.node_name]
+    if served:
+        return False
+    work.add(Finding(
+        code="sched.scheduler-not-found", severity="error", confidence="likely",
+        cause=(f"spec.schedulerName is {name!r}, no pod using it was ever scheduled and this pod has no scheduling "
+               "event: no running scheduler serves that name"),
+        evidence=[Evidence(ref=work.ref, field=".spec.schedulerName", observed=name, expected=DEFAULT_SCHEDULER)],
+        fix=Fix(summary=f"deploy/repair the scheduler that serves {name!r}, or use the default scheduler",
+                commands=["kubectl get pods -A -o wide | grep -i scheduler",
+                          f"# or re-create the pod without spec.schedulerName ({DEFAULT_SCHEDULER})"]),
+        group_key=f"scheduler={name}", rank=5))
+    return True
+
+
+def _node_name_missing(ctx: Context, work: Work, rec: Recomputed, tgt: fixes.Target) -> None:
+    pod = rec.pc.pod
+    work.add(Finding(
+        code="sched.node-name-not-found", severity="error", confidence="certain",
+        cause=(f"spec.nodeName is preset to {pod.spec.node_name!r}, which is not a node of the cluster: the scheduler "
+               "ignores pods with a nodeName and no kubelet will run it (PodGC deletes it eventually)"),
+        evidence=[Evidence(ref=work.ref, field=".spec.nodeName", observed=pod.spec.node_name,
+                           expected=f"one of {', '.join(sorted(ctx.snapshot.node_by_name)[:5])}")],
+        fix=fixes.fix_node_name(cluster(ctx), rec, tgt), group_key=f"node={pod.spec.node_name}", rank=5))
+
+
+def _preemption(ctx: Context, work: Work, rec: Recomputed) -> None:
+    pod = rec.pc.pod
+    pre = rec.preemption
+    nom = pod.status.nominated_node_name
+    if nom:
+        victims = [e for e in ctx.snapshot.events if e.reason == "Preempted" and nom in e.message]
+        work.add(Finding(
+            code="sched.preemption-pending", severity="warning", confidence="certain",
+            cause=(f"the scheduler nominated node {nom} (priority {rec.pc.priority}) and waits for lower-priority "
+                   "victims there to terminate"),
+            evidence=[Evidence(ref=work.ref, field=".status.nominatedNodeName", observed=nom)]
+            + [from_event(e) for e in victims[-3:]],
+            fix=Fix(summary="wait for the victims' graceful termination; check that none is stuck terminating",
+                    commands=[f"kubectl get pods -A --field-selector spec.nodeName={nom}"]), rank=8))
+        return
+    if pre is None:
+        return
+    if pre.candidates:
+        work.add(Finding(
+            code="sched.preemption-pending", severity="warning", confidence="likely",
+            cause=(f"preemption can make room: removing lower-priority pods (priority < {rec.pc.priority}) would let the "
+                   f"pod fit {', '.join(pre.candidates[:MAX_EVIDENCE_NODES])}; the scheduler should nominate a node"),
+            evidence=[Evidence(ref=work.ref, field=".spec.priority", observed=str(rec.pc.priority))],
+            details={"candidates": list(pre.candidates[:50])}, rank=60))
+    elif pre.message and "preemptionPolicy=Never" in pre.message:
+        cs = cluster(ctx)
+        lower = any(pod_priority(cs.snap, p) < rec.pc.priority for ni in cs.infos.values() for p in ni.pods)
+        if lower:
+            work.add(Finding(
+                code="sched.preemption-pending", severity="info", confidence="certain",
+                cause="preemptionPolicy: Never: the pod may not evict lower-priority pods, so it waits for room",
+                evidence=[Evidence(ref=work.ref, field=".spec.preemptionPolicy", observed="Never")],
+                rank=70))
+
+
+# ---- no Node objects: the scheduler's message is all we have -------------------------------------------------------
+
+def _from_message_only(ctx: Context, work: Work, observed: str | None, ev: Event | None,
+                       stale: list[str] | None = None) -> None:
+    if observed is None:
+        return
+    parsed = _parsed(ctx, observed)
+    codes = dict(parsed.codes)
+    if parsed.no_nodes:
+        codes = {"sched.no-nodes": 0}
+    if not codes:
+        return
+    have_volume = work.has_code("volume.")
+    base = (f"recomputation finds {len(stale)} feasible node(s) now ({', '.join(stale[:3])}), so this is the scheduler's "
+            "older verdict: " if stale else "from the scheduler's message (no Node objects in the input to recompute): ")
+    conf: Confidence = "possible" if stale else "likely"
+    for i, (code, n) in enumerate(sorted(codes.items(), key=lambda kv: -kv[1])):
+        if code not in CODES or (code.startswith("volume.") and have_volume):
+            continue
+        reasons = [info.reason for cnt, info in parsed.entries if info.code == code]
+        what = "; ".join(reasons) if reasons else (parsed.pod_rejection or observed)
+        evidence = [from_event(ev)] if ev is not None else [
+            Evidence(ref=work.ref, field=".status.conditions[?(@.type=='PodScheduled')].message", observed=observed)]
+        cause = base + (f"{n} node(s): {what}" if n else what)
+        if code == "sched.no-nodes":
+            cause = "the scheduler found no nodes at all (no nodes available to schedule pods)"
+        work.add(Finding(code=code, severity=_severity(code), confidence=conf, cause=cause, evidence=evidence,
+                         details={"observedHistogram": dict(parsed.histogram), "nodes": n}, rank=30 + i))

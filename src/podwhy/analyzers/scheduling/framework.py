@@ -1,0 +1,546 @@
+"""A small offline kube-scheduler framework: statuses, per-node NodeInfo, the filter cycle and the
+FitError message.
+
+Mirrors (v1.35): pkg/scheduler/framework/interface.go (Status codes), pkg/scheduler/framework/types.go
+(NodeInfo: pods incl. terminating, Requested, UsedPorts; FitError.Error), framework/runtime/framework.go
+(RunPreFilterPlugins: first rejecting PreFilter wins, PreFilterResults intersected; RunFilterPlugins),
+schedule_one.go findNodesThatFitPod (absent-node status for nodes outside a PreFilterResult, >=1.32),
+framework/preemption/preemption.go + defaultpreemption (the `preemption: ...` tail).
+Unlike the scheduler we run EVERY filter on every node (the first failing one is what the scheduler
+reports), so the explanation can show all obstacles at once.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import msgspec
+
+from podwhy.analyzers.resources import ResourceMap, pod_requests, to_units
+from podwhy.model import Container, Node, Pod, ResourceRequirements
+from podwhy.quantity import scheduler_units
+from podwhy.snapshot import Snapshot
+
+# Status codes (pkg/scheduler/framework/interface.go, v1.35).
+UNSCHEDULABLE = "Unschedulable"  # preemption may help
+UNRESOLVABLE = "UnschedulableAndUnresolvable"  # preemption cannot help
+ERROR = "Error"
+
+# framework/types.go (v1.35) NoNodeAvailableMsg; scheduler.go ErrNoNodesAvailable.
+NO_NODE_AVAILABLE = "0/{n} nodes are available"
+NO_NODES_AVAILABLE = "no nodes available to schedule pods"
+# preemption/preemption.go (v1.24+): absent/UU nodes, and dry-run nodes without lower-priority pods.
+PREEMPTION_NOT_HELPFUL = "Preemption is not helpful for scheduling"
+NO_VICTIMS = "No preemption victims found for incoming pod"
+# defaultpreemption/default_preemption.go PodEligibleToPreemptOthers (v1.35).
+NOT_ELIGIBLE_NEVER = "not eligible due to preemptionPolicy=Never."
+NOT_ELIGIBLE_TERMINATING = "not eligible due to a terminating pod on the nominated node."
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A plugin's verdict for one node (or the whole pod, at PreFilter)."""
+
+    code: str
+    reasons: tuple[str, ...]
+    plugin: str
+    detail: dict[str, Any] | None = None
+
+    @property
+    def message(self) -> str:
+        return ", ".join(self.reasons)
+
+
+def unschedulable(plugin: str, *reasons: str, detail: dict[str, Any] | None = None) -> Status:
+    return Status(UNSCHEDULABLE, tuple(reasons), plugin, detail)
+
+
+def unresolvable(plugin: str, *reasons: str, detail: dict[str, Any] | None = None) -> Status:
+    return Status(UNRESOLVABLE, tuple(reasons), plugin, detail)
+
+
+# ---- existing pods -----------------------------------------------------------------------------
+
+def pod_ref(p: Pod) -> str:
+    return f"{p.metadata.namespace}/{p.metadata.name}"
+
+
+def _resize_infeasible(p: Pod) -> bool:
+    return any(c.type == "PodResizePending" and c.reason == "Infeasible" for c in p.status.conditions)
+
+
+def existing_pod_requests(p: Pod) -> ResourceMap:
+    """What a pod already on a node counts for (framework/types.go PodInfo.CalculateResource, v1.35):
+    per container max(spec, allocated, actuated) while an in-place resize is in flight; if the resize
+    is Infeasible, max(allocated, actuated). Regular init containers use the spec."""
+    statuses = {s.name: s for s in (*p.status.container_statuses, *p.status.init_container_statuses)}
+    if not any(s.allocated_resources or s.resources is not None for s in statuses.values()):
+        return pod_requests(p.spec)
+    infeasible = _resize_infeasible(p)
+
+    def patched(c: Container, regular_init: bool) -> Container:
+        st = statuses.get(c.name)
+        if st is None or regular_init:
+            return c
+        spec_req = to_units(c.resources.requests or c.resources.limits)
+        vals: list[ResourceMap] = [] if infeasible else [spec_req]
+        vals.append(to_units(st.allocated_resources))
+        if st.resources is not None:
+            vals.append(to_units(st.resources.requests))
+        merged: dict[str, int] = {}
+        for m in vals:
+            for k, v in m.items():
+                merged[k] = max(merged.get(k, 0), v)
+        if not merged:
+            return c
+        rl: dict[str, str | int | float] = {k: (f"{v}m" if k == "cpu" else v) for k, v in merged.items()}
+        return msgspec.structs.replace(c, resources=ResourceRequirements(requests=rl, limits=c.resources.limits))
+
+    spec = msgspec.structs.replace(
+        p.spec,
+        containers=tuple(patched(c, False) for c in p.spec.containers),
+        init_containers=tuple(patched(c, c.restart_policy != "Always") for c in p.spec.init_containers),
+    )
+    return pod_requests(spec)
+
+
+def host_ports(p: Pod) -> list[tuple[str, str, int]]:
+    """(hostIP, protocol, hostPort) of a pod's host ports, sanitised like HostPortInfo (empty IP =
+    0.0.0.0, empty protocol = TCP). >=1.34 also restartable (sidecar) init containers
+    (pkg/scheduler/util/utils.go GetHostPorts, v1.35)."""
+    out: list[tuple[str, str, int]] = []
+    conts: list[Container] = [c for c in p.spec.init_containers if c.restart_policy == "Always"]
+    conts.extend(p.spec.containers)
+    for c in conts:
+        for port in c.ports:
+            if port.host_port > 0:
+                out.append((port.host_ip or "0.0.0.0", port.protocol or "TCP", port.host_port))
+    return out
+
+
+def node_allocatable(node: Node) -> ResourceMap:
+    out: ResourceMap = {}
+    for name, q in node.status.allocatable.items():
+        try:
+            out[name] = scheduler_units(name, q)
+        except ValueError:
+            continue
+    return out
+
+
+@dataclass
+class NodeInfo:
+    """framework.NodeInfo: the node plus what the scheduler cache holds for it."""
+
+    node: Node
+    pods: list[Pod] = field(default_factory=list)
+    requested: dict[str, int] = field(default_factory=dict)
+    # (protocol, port) -> [(hostIP, holder pod ref)]
+    used_ports: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=dict)
+    allocatable: ResourceMap = field(default_factory=dict)
+    static_key: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.node.metadata.name
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.node.metadata.labels
+
+    def add_pod(self, p: Pod, requests: Mapping[str, int]) -> None:
+        self.pods.append(p)
+        for k, v in requests.items():
+            self.requested[k] = self.requested.get(k, 0) + v
+        for ip, proto, port in host_ports(p):
+            self.used_ports.setdefault((proto, port), []).append((ip, pod_ref(p)))
+
+    def clone(self) -> NodeInfo:
+        return NodeInfo(node=self.node, pods=list(self.pods), requested=dict(self.requested),
+                        used_ports={k: list(v) for k, v in self.used_ports.items()},
+                        allocatable=self.allocatable, static_key=self.static_key)
+
+    def without(self, victims: Iterable[Pod], requests: Callable[[Pod], Mapping[str, int]]) -> NodeInfo:
+        gone = {id(v) for v in victims}
+        ni = NodeInfo(node=self.node, allocatable=self.allocatable, static_key=self.static_key)
+        for p in self.pods:
+            if id(p) not in gone:
+                ni.add_pod(p, requests(p))
+        return ni
+
+
+def is_terminal(p: Pod) -> bool:
+    return p.status.phase in ("Succeeded", "Failed")
+
+
+def pod_priority(snap: Snapshot, p: Pod) -> int:
+    """corev1helpers.PodPriority: spec.priority (set by the Priority admission plugin from the
+    PriorityClass); offline YAML may lack it, so resolve the class (or the global default) ourselves."""
+    if p.spec.priority is not None:
+        return p.spec.priority
+    if p.spec.priority_class_name:
+        pc = snap.get("PriorityClass", "", p.spec.priority_class_name)
+        if pc is not None:
+            return int(pc.value)
+        return 0
+    for pc in snap.priority_classes:
+        if pc.global_default:
+            return int(pc.value)
+    return 0
+
+
+class ClusterState:
+    """The scheduler's snapshot built from ours: NodeInfos of every Node with the non-terminal pods
+    bound to it (terminating included), and namespace labels for affinity namespaceSelectors."""
+
+    def __init__(self, snap: Snapshot, nodes: Sequence[Node] | None = None) -> None:
+        self.snap = snap
+        self.nodes: list[Node] = list(snap.nodes if nodes is None else nodes)
+        self._req_cache: dict[int, ResourceMap] = {}
+        self.infos: dict[str, NodeInfo] = {}
+        static_keys: dict[Hashable, int] = {}
+        for n in self.nodes:
+            key = (tuple(sorted(n.metadata.labels.items())), n.spec.taints, n.spec.unschedulable)
+            sk = static_keys.setdefault(key, len(static_keys))
+            self.infos[n.metadata.name] = NodeInfo(node=n, allocatable=node_allocatable(n), static_key=sk)
+        self.bound: list[tuple[Pod, NodeInfo]] = []
+        self.nominated: list[Pod] = []
+        for p in snap.pods:
+            if is_terminal(p):
+                continue
+            if p.spec.node_name:
+                ni = self.infos.get(p.spec.node_name)
+                if ni is not None:
+                    ni.add_pod(p, self.requests_of(p))
+                    self.bound.append((p, ni))
+            elif p.status.nominated_node_name:
+                self.nominated.append(p)
+        self.anti_affinity_pods: list[tuple[Pod, NodeInfo]] = [
+            (p, ni) for p, ni in self.bound
+            if p.spec.affinity is not None and p.spec.affinity.pod_anti_affinity is not None
+            and p.spec.affinity.pod_anti_affinity.required_during_scheduling_ignored_during_execution
+        ]
+        self.namespace_labels: dict[str, dict[str, str]] = {}
+        for ns in snap.namespaces:
+            labels = dict(ns.metadata.labels)
+            labels.setdefault("kubernetes.io/metadata.name", ns.metadata.name)
+            self.namespace_labels[ns.metadata.name] = labels
+        if not snap.has("Namespace"):
+            # The API server labels every namespace with its name (>=1.21); other labels are unknown.
+            for p in snap.pods:
+                pns = p.metadata.namespace
+                self.namespace_labels.setdefault(pns, {"kubernetes.io/metadata.name": pns})
+
+    def requests_of(self, p: Pod) -> ResourceMap:
+        key = id(p)
+        r = self._req_cache.get(key)
+        if r is None:
+            r = existing_pod_requests(p)
+            self._req_cache[key] = r
+        return r
+
+    def ns_labels(self, ns: str) -> dict[str, str]:
+        return self.namespace_labels.get(ns, {"kubernetes.io/metadata.name": ns})
+
+    def replacing(self, patched: Mapping[str, Node] | None = None,
+                  added: Sequence[tuple[Node, Sequence[Pod]]] = (),
+                  removed_pods: Mapping[str, Sequence[Pod]] | None = None) -> ClusterState:
+        """A cheap what-if copy for fix verification: some nodes patched (labels, taints, cordon),
+        nodes added with the given pods (DaemonSet pods of a new node), or pods removed from nodes."""
+        new = copy.copy(self)
+        new.infos = dict(self.infos)
+        next_key = max((ni.static_key for ni in self.infos.values()), default=0) + 1
+        changed: set[str] = set()
+        gone = {name: {id(p) for p in pods} for name, pods in (removed_pods or {}).items()}
+        for name in set(patched or {}) | set(gone):
+            old = self.infos.get(name)
+            if old is None:
+                continue
+            node = (patched or {}).get(name, old.node)
+            ni = NodeInfo(node=node, allocatable=node_allocatable(node), static_key=next_key)
+            next_key += 1
+            for p in old.pods:
+                if id(p) not in gone.get(name, set()):
+                    ni.add_pod(p, self.requests_of(p))
+            new.infos[name] = ni
+            changed.add(name)
+        for node, pods in added:
+            ni = NodeInfo(node=node, allocatable=node_allocatable(node), static_key=next_key)
+            next_key += 1
+            for p in pods:
+                ni.add_pod(p, self.requests_of(p))
+            new.infos[node.metadata.name] = ni
+            changed.add(node.metadata.name)
+        if changed:
+            new.nodes = [ni.node for ni in new.infos.values()]
+            new.bound = [(p, ni) for ni in new.infos.values() for p in ni.pods]
+            new.anti_affinity_pods = [(p, new.infos[ni.name]) for p, ni in self.anti_affinity_pods
+                                      if ni.name in new.infos and any(q is p for q in new.infos[ni.name].pods)]
+        return new
+
+
+# ---- the pod under test --------------------------------------------------------------------------
+
+@dataclass
+class PodCtx:
+    """CycleState of one scheduling attempt: the pod, its computed inputs, plugin PreFilter states."""
+
+    pod: Pod
+    priority: int
+    requests: ResourceMap
+    state: dict[str, Any] = field(default_factory=dict)
+    skip: set[str] = field(default_factory=set)
+    # The filter result depends on the node's name (spec.nodeName, matchFields), not only its class.
+    uses_node_name: bool = False
+
+    @property
+    def namespace(self) -> str:
+        return self.pod.metadata.namespace
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.pod.metadata.labels
+
+
+def new_pod_ctx(snap: Snapshot, pod: Pod) -> PodCtx:
+    uses_name = bool(pod.spec.node_name)
+    aff = pod.spec.affinity
+    if aff is not None and aff.node_affinity is not None:
+        sel = aff.node_affinity.required_during_scheduling_ignored_during_execution
+        if sel is not None and any(t.match_fields for t in sel.node_selector_terms):
+            uses_name = True
+    return PodCtx(pod=pod, priority=pod_priority(snap, pod), requests=pod_requests(pod.spec), uses_node_name=uses_name)
+
+
+@dataclass(frozen=True, slots=True)
+class PreFilterOutcome:
+    """What a PreFilter returned: a whole-pod rejection, a node-name narrowing, or Skip."""
+
+    status: Status | None = None
+    node_names: frozenset[str] | None = None
+    skip: bool = False
+
+
+class Plugin(Protocol):
+    name: str
+    # True when Filter depends only on the node's labels, taints and spec.unschedulable (shared per class).
+    static: bool
+
+    def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None: ...
+
+    def filter(self, cs: ClusterState, pc: PodCtx, ni: NodeInfo) -> Status | None: ...
+
+
+@dataclass
+class CycleResult:
+    """Everything one recomputed scheduling attempt produced."""
+
+    num_nodes: int
+    prefilter: Status | None
+    narrowed_by: tuple[str, ...]
+    allowed: frozenset[str] | None
+    # node name -> every failing status in filter order (empty = feasible).
+    verdicts: dict[str, list[Status]]
+
+    def first(self, node: str) -> Status | None:
+        v = self.verdicts.get(node)
+        return v[0] if v else None
+
+    @property
+    def feasible(self) -> list[str]:
+        return [n for n, v in self.verdicts.items() if not v]
+
+
+def _absent_status(plugins: Sequence[str]) -> Status:
+    # schedule_one.go findNodesThatFitPod (v1.32+): nodes outside the PreFilterResult.
+    return unresolvable(plugins[0] if len(plugins) == 1 else ",".join(plugins),
+                        f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(plugins))}]")
+
+
+def run_prefilters(cs: ClusterState, pc: PodCtx, plugins: Sequence[Plugin]) -> tuple[Status | None, frozenset[str] | None, tuple[str, ...]]:
+    """RunPreFilterPlugins (framework/runtime/framework.go, v1.35). Unlike upstream, plugins after a
+    rejecting one still compute their state so that their Filters can be explained too."""
+    rejection: Status | None = None
+    allowed: frozenset[str] | None = None
+    narrowing: list[str] = []
+    for pl in plugins:
+        out = pl.pre_filter(cs, pc)
+        if out is None:
+            continue
+        if out.skip:
+            pc.skip.add(pl.name)
+            continue
+        if out.status is not None:
+            pc.skip.add(pl.name)
+            if rejection is None:
+                rejection = out.status
+            continue
+        if out.node_names is not None and rejection is None:
+            narrowing.append(pl.name)
+            allowed = out.node_names if allowed is None else allowed & out.node_names
+            if not allowed:
+                msg = (f"node(s) didn't satisfy plugin {narrowing[0]}" if len(narrowing) == 1
+                       else f"node(s) didn't satisfy plugin(s) [{' '.join(narrowing)}] simultaneously")
+                rejection = unresolvable(pl.name, msg)
+    return rejection, allowed, tuple(narrowing)
+
+
+def filter_node(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plugins: Sequence[Plugin],
+                memo: dict[tuple[str, Hashable], Status | None] | None = None) -> list[Status]:
+    """All failing filter statuses for one node, in plugin order."""
+    out: list[Status] = []
+    for pl in plugins:
+        if pl.name in pc.skip:
+            continue
+        if pl.static and memo is not None:
+            key: tuple[str, Hashable] = (pl.name, ni.name if pc.uses_node_name else ni.static_key)
+            if key in memo:
+                st = memo[key]
+            else:
+                st = pl.filter(cs, pc, ni)
+                memo[key] = st
+        else:
+            st = pl.filter(cs, pc, ni)
+        if st is not None:
+            out.append(st)
+    return out
+
+
+def nominated_overlay(cs: ClusterState, pc: PodCtx) -> dict[str, NodeInfo]:
+    """RunFilterPluginsWithNominatedPods: pods nominated to a node with priority >= ours count there."""
+    out: dict[str, NodeInfo] = {}
+    me = pc.pod.metadata
+    for p in cs.nominated:
+        if (p.metadata.uid and p.metadata.uid == me.uid) or (
+                p.metadata.namespace == me.namespace and p.metadata.name == me.name):
+            continue
+        if pod_priority(cs.snap, p) < pc.priority:
+            continue
+        base = out.get(p.status.nominated_node_name) or cs.infos.get(p.status.nominated_node_name)
+        if base is None:
+            continue
+        ni = base if p.status.nominated_node_name in out else base.clone()
+        ni.add_pod(p, cs.requests_of(p))
+        out[p.status.nominated_node_name] = ni
+    return out
+
+
+def run_cycle(cs: ClusterState, pc: PodCtx, plugins: Sequence[Plugin],
+              only: Iterable[str] | None = None) -> CycleResult:
+    rejection, allowed, narrowing = run_prefilters(cs, pc, plugins)
+    overlay = nominated_overlay(cs, pc)
+    memo: dict[tuple[str, Hashable], Status | None] = {}
+    verdicts: dict[str, list[Status]] = {}
+    names = list(cs.infos) if only is None else [n for n in only if n in cs.infos]
+    for name in names:
+        ni = overlay.get(name) or cs.infos[name]
+        statuses = filter_node(cs, pc, ni, plugins, memo)
+        if rejection is not None:
+            statuses.insert(0, rejection)
+        elif allowed is not None and name not in allowed:
+            statuses.insert(0, _absent_status(narrowing))
+        verdicts[name] = statuses
+    return CycleResult(num_nodes=len(cs.infos), prefilter=rejection, narrowed_by=narrowing,
+                       allowed=allowed, verdicts=verdicts)
+
+
+# ---- FitError message ----------------------------------------------------------------------------
+
+def histogram(statuses: Iterable[Status | None]) -> dict[str, int]:
+    """reason -> number of nodes, each node contributing the reasons of its first failing plugin."""
+    c: Counter[str] = Counter()
+    for st in statuses:
+        if st is not None:
+            c.update(st.reasons)
+    return dict(c)
+
+
+def render_histogram(hist: Mapping[str, int]) -> str:
+    # framework/types.go FitError.Error: "<count> <reason>" sorted with Go sort.Strings (byte order).
+    return ", ".join(sorted(f"{v} {k}" for k, v in hist.items()))
+
+
+def fit_error_message(num_nodes: int, hist: Mapping[str, int], prefilter_msg: str | None,
+                      postfilter_msg: str | None) -> str:
+    """FitError.Error() >=1.29: `0/N nodes are available:` + ` <prefilter msg>.` (uncounted) or
+    ` <histogram>.`, then ` <postfilter msg>` (which carries its own period)."""
+    msg = NO_NODE_AVAILABLE.format(n=num_nodes) + ":"
+    if prefilter_msg:
+        msg += f" {prefilter_msg}."
+    elif hist:
+        msg += f" {render_histogram(hist)}."
+    if postfilter_msg:
+        msg += f" {postfilter_msg}"
+    return msg
+
+
+def _terminating_by_preemption(p: Pod) -> bool:
+    return p.metadata.deletion_timestamp is not None and any(
+        c.type == "DisruptionTarget" and c.status == "True" and c.reason == "PreemptionByScheduler"
+        for c in p.status.conditions)
+
+
+@dataclass(frozen=True, slots=True)
+class Preemption:
+    """Predicted PostFilter outcome. `message` is the tail (None when preemption would find a node)."""
+
+    message: str | None
+    candidates: tuple[str, ...] = ()
+    # node -> why preemption cannot help there
+    per_node: tuple[tuple[str, str], ...] = ()
+
+
+def predict_preemption(cs: ClusterState, pc: PodCtx, res: CycleResult, plugins: Sequence[Plugin]) -> Preemption:
+    """DefaultPreemption (v1.35): not eligible (preemptionPolicy Never, terminating victim on the
+    nominated node); UU nodes are 'not helpful'; on U nodes remove every lower-priority pod and re-run
+    the filters (SelectVictimsOnNode): no such pods -> 'No preemption victims', still failing -> those
+    reasons, passing -> a candidate exists and preemption would nominate a node (no tail)."""
+    pod = pc.pod
+    if pod.spec.preemption_policy == "Never":
+        return Preemption(message="preemption: " + NOT_ELIGIBLE_NEVER)
+    nom = pod.status.nominated_node_name
+    if nom:
+        first = res.first(nom)
+        ni = cs.infos.get(nom)
+        if ni is not None and not (first is not None and first.code == UNRESOLVABLE):
+            for p in ni.pods:
+                if pod_priority(cs.snap, p) < pc.priority and _terminating_by_preemption(p):
+                    return Preemption(message="preemption: " + NOT_ELIGIBLE_TERMINATING)
+    per_node: list[tuple[str, str]] = []
+    statuses: list[Status] = []
+    candidates: list[str] = []
+    for name, verdict in res.verdicts.items():
+        first = verdict[0] if verdict else None
+        if first is None:
+            continue
+        if first.code != UNSCHEDULABLE or (res.prefilter is not None and first is res.prefilter):
+            st = unresolvable("DefaultPreemption", PREEMPTION_NOT_HELPFUL)
+        else:
+            ni = cs.infos[name]
+            victims = [p for p in ni.pods if pod_priority(cs.snap, p) < pc.priority]
+            if not victims:
+                st = unresolvable("DefaultPreemption", NO_VICTIMS)
+            else:
+                after = filter_node(cs, pc, ni.without(victims, cs.requests_of), plugins)
+                if not after:
+                    candidates.append(name)
+                    continue
+                st = after[0]
+        per_node.append((name, st.message))
+        statuses.append(st)
+    if candidates:
+        return Preemption(message=None, candidates=tuple(candidates), per_node=tuple(per_node))
+    inner = fit_error_message(res.num_nodes, histogram(statuses), None, None)
+    return Preemption(message="preemption: " + inner, per_node=tuple(per_node))
+
+
+def scheduler_message(res: CycleResult, preemption: Preemption | None) -> str:
+    if res.num_nodes == 0:
+        return NO_NODES_AVAILABLE
+    hist = histogram(res.first(n) for n in res.verdicts)
+    pre = res.prefilter.message if res.prefilter is not None else None
+    return fit_error_message(res.num_nodes, hist, pre, preemption.message if preemption else None)

@@ -1,0 +1,170 @@
+"""Every sched.* cause code, produced from small cluster snapshots, with the whole finding checked
+(code, confidence, the key evidence text and the verified fix)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .builders import EMPTY_EVENTS, EMPTY_NODES, failed_event, first_reasons, node, pod, run, subject
+
+GPU_TAINT = {"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}
+SEED_MSG = ("0/5 nodes are available: 3 Insufficient memory, 2 node(s) had taint {dedicated: gpu}, "
+            "that the pod didn't tolerate.")
+
+
+def seed() -> list[dict[str, Any]]:
+    return [
+        node("n1", memory="16Gi"), node("n2", memory="16Gi"), node("n3", memory="8Gi"),
+        node("gpu1", memory="64Gi", taints=[GPU_TAINT]), node("gpu2", memory="64Gi", taints=[GPU_TAINT]),
+        pod("big1", node_name="n1", requests={"memory": "10Gi"}),
+        pod("big2", node_name="n2", requests={"memory": "12Gi"}),
+        pod("big3", node_name="n3", requests={"memory": "4Gi"}),
+        pod("incoming", requests={"memory": "8Gi", "cpu": "500m"}),
+        failed_event("incoming", SEED_MSG),
+    ]
+
+
+def test_seed_yields_both_causes_with_numbers_and_verified_fixes() -> None:
+    s = subject(run(seed()))
+    assert s.scheduling is not None
+    assert s.scheduling.message == (
+        "0/5 nodes are available: 2 node(s) had untolerated taint(s), 3 Insufficient memory. preemption: 0/5 nodes "
+        "are available: 2 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod.")
+    assert s.scheduling.agrees is True
+    n1 = next(n for n in s.scheduling.nodes if n.name == "n1")
+    assert n1.failures[0].detail == {
+        "memory": {"requested": "8Gi", "used": "10Gi", "allocatable": "16Gi", "free": "6Gi"},
+        "summary": "needs 8Gi memory, 6Gi free of 16Gi"}
+    codes = [f.code for f in s.findings]
+    assert codes == ["sched.insufficient-resources", "sched.untolerated-taint"]
+    res, taint = s.findings
+    assert res.confidence == "certain"
+    assert res.cause.startswith("3 of 5 node(s) do not have enough free memory for the pod's request (8Gi memory)")
+    assert [e.observed for e in res.evidence if e.ref.startswith("Node/")] == [
+        "Insufficient memory: needs 8Gi memory, 6Gi free of 16Gi",
+        "Insufficient memory: needs 8Gi memory, 4Gi free of 16Gi",
+        "Insufficient memory: needs 8Gi memory, 4Gi free of 8Gi"]
+    assert res.fix is not None
+    assert res.fix.summary.startswith("lower app memory request 8Gi -> 6Gi: then it fits n1 (best node n1)")
+    assert "add capacity: a node like n1" in res.fix.summary
+    assert taint.fix is not None
+    assert taint.fix.summary.startswith("tolerate dedicated=gpu:NoSchedule: then the pod fits gpu1, gpu2")
+    assert taint.fix.patches == ["tolerations:\n- key: dedicated\n  operator: Equal\n  value: gpu\n  effect: NoSchedule"]
+    assert "kubectl taint node gpu1 dedicated=gpu:NoSchedule-" in taint.fix.commands
+
+
+def _codes_case(objs: list[dict[str, Any]]) -> list[str]:
+    return [f.code for f in subject(run(objs)).findings]
+
+
+CASES = [
+    pytest.param([node("a", pods="1"), pod("x", node_name="a"), pod("incoming")],
+                 "sched.too-many-pods", "1 of 1 node(s) are at their pod limit", "add capacity", id="full-node-too-many-pods"),
+    pytest.param([node("a", taints=[{"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}], ready=False),
+                  pod("incoming")],
+                 "sched.nodes-not-ready", "1 of 1 node(s) are NotReady", "bring a back to Ready", id="not-ready-taint"),
+    pytest.param([node("a", unschedulable=True), pod("incoming")],
+                 "sched.node-unschedulable", "1 of 1 node(s) are cordoned", "uncordon a", id="cordoned-node"),
+    pytest.param([node("a", labels={"disk": "hdd"}), pod("incoming", nodeSelector={"disk": "ssd"})],
+                 "sched.node-affinity", "nodeSelector disk=ssd: node label = 'hdd'", "label a with disk=ssd",
+                 id="node-selector-mismatch"),
+    pytest.param([node("a", labels={"zone": "z1"}),
+                  pod("incoming", labels={"app": "web"}, affinity={"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+                      {"labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "zone"}]}})],
+                 "sched.pod-affinity", "required pod affinity rejects 1 of 1 node(s)", "turn the required podAffinity",
+                 id="pod-affinity-no-peer"),
+    pytest.param([node("a"), pod("db", node_name="a", labels={"app": "db"}),
+                  pod("incoming", affinity={"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+                      {"labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "kubernetes.io/hostname"}]}})],
+                 "sched.pod-anti-affinity", "pod anti-affinity rejects 1 of 1 node(s)", "without it the pod fits a",
+                 id="pod-anti-affinity"),
+    pytest.param([node("a", labels={"zone": "z1"}), node("b", labels={"zone": "z2"}),
+                  pod("w1", node_name="a", labels={"app": "w"}), pod("w2", node_name="a", labels={"app": "w"}),
+                  pod("incoming", labels={"app": "w"}, topologySpreadConstraints=[
+                      {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                       "labelSelector": {"matchLabels": {"app": "w"}}}],
+                      nodeSelector={"zone": "z1"})],
+                 "sched.node-affinity", "", "", id="spread-plus-selector-node-affinity-first"),
+    pytest.param([node("a", labels={"zone": "z1"}), node("b", labels={"zone": "z2"}, taints=[GPU_TAINT]),
+                  pod("w1", node_name="a", labels={"app": "w"}),
+                  pod("incoming", labels={"app": "w"}, topologySpreadConstraints=[
+                      {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                       "labelSelector": {"matchLabels": {"app": "w"}}}])],
+                 "sched.topology-spread", "zone=z1 has 1 matching pod(s) + this pod", "raise maxSkew of the zone constraint to 2",
+                 id="topology-spread-skew"),
+    pytest.param([node("a"), pod("holder", node_name="a", ports=[{"containerPort": 80, "hostPort": 8080}]),
+                  pod("incoming", ports=[{"containerPort": 80, "hostPort": 8080}])],
+                 "sched.host-port", "hostPort 8080/TCP already used by pod default/holder", "free the host port on a",
+                 id="host-port-taken"),
+    pytest.param([node("a"), node("b", labels={"gpu": "yes"}, cpu="1"), pod("incoming", nodeName="ghost")],
+                 "sched.node-name-not-found", "spec.nodeName is preset to 'ghost'", "re-create the pod without it",
+                 id="node-name-missing"),
+    pytest.param([node("a"), pod("incoming", schedulingGates=[{"name": "kueue.x-k8s.io/admission"}])],
+                 "sched.scheduling-gated", "held by scheduling gate(s) kueue.x-k8s.io/admission", "it would then fit a",
+                 id="scheduling-gated-kueue"),
+    pytest.param([node("a"), pod("incoming", schedulerName="my-scheduler"), EMPTY_EVENTS],
+                 "sched.scheduler-not-found", "spec.schedulerName is 'my-scheduler'", "deploy/repair the scheduler",
+                 id="scheduler-not-found"),
+    pytest.param([node("a", memory="1Gi"), pod("low", node_name="a", requests={"memory": "1Gi"}),
+                  pod("incoming", requests={"memory": "1Gi"}, priority=1000)],
+                 "sched.preemption-pending", "preemption can make room", "", id="preemption-would-help"),
+]
+
+
+@pytest.mark.parametrize(("objs", "code", "cause_part", "fix_part"), CASES)
+def test_each_cause_code(objs: list[dict[str, Any]], code: str, cause_part: str, fix_part: str) -> None:
+    s = subject(run(objs))
+    f = next((f for f in s.findings if f.code == code), None)
+    assert f is not None, [x.code for x in s.findings]
+    assert cause_part in f.cause
+    if fix_part:
+        assert f.fix is not None and fix_part in f.fix.summary, f.fix
+
+
+def test_no_nodes_in_cluster() -> None:
+    # Nodes are "loaded" only when the input carries the kind; an explicit empty NodeList does that.
+    s = subject(run([pod("incoming"), EMPTY_NODES]))
+    assert s.scheduling is not None and s.scheduling.message == "no nodes available to schedule pods"
+    assert [f.code for f in s.findings][:1] == ["sched.no-nodes"]
+
+
+def test_nominated_pod_waits_for_victims() -> None:
+    p = pod("incoming", requests={"memory": "1Gi"}, priority=1000)
+    p["status"]["nominatedNodeName"] = "a"
+    s = subject(run([node("a", memory="1Gi"), pod("low", node_name="a", requests={"memory": "1Gi"}), p]))
+    f = next(f for f in s.findings if f.code == "sched.preemption-pending")
+    assert f.confidence == "certain"
+    assert f.cause.startswith("the scheduler nominated node a (priority 1000)")
+
+
+def test_only_matching_nodes_not_ready() -> None:
+    s = subject(run([node("a", labels={"pool": "x"}, ready=False), node("b"),
+                     pod("incoming", nodeSelector={"pool": "x"}, requests={"cpu": "8"})]))
+    codes = [f.code for f in s.findings]
+    assert "sched.nodes-not-ready" in codes
+
+
+def test_without_nodes_the_message_is_parsed_with_lower_confidence() -> None:
+    s = subject(run([pod("incoming"), failed_event("incoming", SEED_MSG)]))
+    assert s.scheduling is None
+    got = {f.code: f.confidence for f in s.findings}
+    assert got == {"sched.insufficient-resources": "likely", "sched.untolerated-taint": "likely"}
+
+
+def test_stale_event_disagreement_is_explained() -> None:
+    objs = seed()[:5] + [pod("incoming", requests={"memory": "8Gi"}), failed_event("incoming", SEED_MSG)]
+    s = subject(run(objs))
+    assert s.scheduling is not None
+    assert s.scheduling.agrees is False
+    assert s.scheduling.disagreement is not None and "Insufficient memory: scheduler 3, recomputed 0" in s.scheduling.disagreement
+
+
+def test_every_node_listed_with_all_failures_in_filter_order() -> None:
+    s = subject(run([node("a", unschedulable=True, labels={"disk": "hdd"}, memory="1Gi"),
+                     pod("incoming", nodeSelector={"disk": "ssd"}, requests={"memory": "2Gi"})]))
+    assert s.scheduling is not None
+    [a] = s.scheduling.nodes
+    assert [f.plugin for f in a.failures] == ["NodeUnschedulable", "NodeAffinity", "NodeResourcesFit"]
+    assert first_reasons(s) == {"a": ["node(s) were unschedulable"]}

@@ -1,0 +1,1 @@
+"""Live mode against a loopback fake API server that serves recorded responses (design.md, Tests)."""
