@@ -138,15 +138,15 @@ def _scheduling(con: Console, s: Subject) -> None:
     sched = s.scheduling
     assert sched is not None
     con.print(Text("    scheduling (recomputed):", style="bold"))
-    con.print(_t(f"      {sched.message}"))
+    con.print(Padding(_t(sched.message), (0, 0, 0, 6)))
     if sched.observed_message and sched.observed_message != sched.message:
-        con.print(_t(f"      scheduler said: {sched.observed_message}", "dim"))
+        con.print(Padding(_t(f"scheduler said: {sched.observed_message}", "dim"), (0, 0, 0, 6)))
     if sched.disagreement:
-        con.print(_t(f"      note: {sched.disagreement}", "yellow"))
+        con.print(Padding(_t(f"note: {sched.disagreement}", "yellow"), (0, 0, 0, 6)))
     nodes = sched.nodes
     limit = 12
     for nv in nodes[:limit]:
-        line = Text(f"      {'✓' if nv.feasible else '✗'} ", style="green" if nv.feasible else "red")
+        line = Text(f"{'✓' if nv.feasible else '✗'} ", style="green" if nv.feasible else "red")
         line.append(clean(nv.name), style="bold")
         if nv.failures:
             f0 = nv.failures[0]
@@ -159,9 +159,9 @@ def _scheduling(con: Console, s: Subject) -> None:
                 line.append(f"  +{len(nv.failures) - 1} more", style="dim")
         else:
             line.append("  fits")
-        con.print(line)
+        con.print(Padding(line, (0, 0, 0, 6)))
     if len(nodes) > limit:
-        con.print(_t(f"      … {len(nodes) - limit} more node(s) (see -o json)", "dim"))
+        con.print(Padding(_t(f"… {len(nodes) - limit} more node(s) (see -o json)", "dim"), (0, 0, 0, 6)))
 
 
 def _detail(detail: dict[str, Any] | None) -> str:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from podwhy.findings import Report, Subject
+
 from helpers import diagnose_yaml
 
 

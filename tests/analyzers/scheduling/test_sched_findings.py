@@ -80,13 +80,6 @@ CASES = [
                       {"labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "kubernetes.io/hostname"}]}})],
                  "sched.pod-anti-affinity", "pod anti-affinity rejects 1 of 1 node(s)", "without it the pod fits a",
                  id="pod-anti-affinity"),
-    pytest.param([node("a", labels={"zone": "z1"}), node("b", labels={"zone": "z2"}),
-                  pod("w1", node_name="a", labels={"app": "w"}), pod("w2", node_name="a", labels={"app": "w"}),
-                  pod("incoming", labels={"app": "w"}, topologySpreadConstraints=[
-                      {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
-                       "labelSelector": {"matchLabels": {"app": "w"}}}],
-                      nodeSelector={"zone": "z1"})],
-                 "sched.node-affinity", "", "", id="spread-plus-selector-node-affinity-first"),
     pytest.param([node("a", labels={"zone": "z1"}), node("b", labels={"zone": "z2"}, taints=[GPU_TAINT]),
                   pod("w1", node_name="a", labels={"app": "w"}),
                   pod("incoming", labels={"app": "w"}, topologySpreadConstraints=[
@@ -154,11 +147,27 @@ def test_without_nodes_the_message_is_parsed_with_lower_confidence() -> None:
 
 
 def test_stale_event_disagreement_is_explained() -> None:
-    objs = seed()[:5] + [pod("incoming", requests={"memory": "8Gi"}), failed_event("incoming", SEED_MSG)]
+    objs = [*seed()[:5], pod("incoming", requests={"memory": "8Gi"}), failed_event("incoming", SEED_MSG)]
     s = subject(run(objs))
     assert s.scheduling is not None
     assert s.scheduling.agrees is False
-    assert s.scheduling.disagreement is not None and "Insufficient memory: scheduler 3, recomputed 0" in s.scheduling.disagreement
+    assert s.scheduling.message == "3/5 nodes are feasible: the scheduler would bind the pod to one of n1, n2, n3"
+    assert s.scheduling.disagreement is not None
+    assert s.scheduling.disagreement.startswith("the recomputation finds 3 feasible node(s) now")
+    # the scheduler's own (older) verdict is still reported, as a possibility
+    assert {f.code: f.confidence for f in s.findings} == {
+        "sched.insufficient-resources": "possible", "sched.untolerated-taint": "possible"}
+
+
+def test_feasible_pod_gets_no_filter_findings() -> None:
+    # nodeAffinityPolicy Honor: only zone z1 counts, so the skew on node a is 2 + 1 - 2 = 1 <= maxSkew
+    s = subject(run([node("a", labels={"zone": "z1"}), node("b", labels={"zone": "z2"}),
+                     pod("w1", node_name="a", labels={"app": "w"}), pod("w2", node_name="a", labels={"app": "w"}),
+                     pod("incoming", labels={"app": "w"}, nodeSelector={"zone": "z1"}, topologySpreadConstraints=[
+                         {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                          "labelSelector": {"matchLabels": {"app": "w"}}}])]))
+    assert first_reasons(s) == {"a": [], "b": ["node(s) didn't match Pod's node affinity/selector"]}
+    assert not [f for f in s.findings if f.code.startswith("sched.")]
 
 
 def test_every_node_listed_with_all_failures_in_filter_order() -> None:
@@ -168,3 +177,81 @@ def test_every_node_listed_with_all_failures_in_filter_order() -> None:
     [a] = s.scheduling.nodes
     assert [f.plugin for f in a.failures] == ["NodeUnschedulable", "NodeAffinity", "NodeResourcesFit"]
     assert first_reasons(s) == {"a": ["node(s) were unschedulable"]}
+
+
+def test_every_sched_code_of_the_catalog_is_covered_here() -> None:
+    from podwhy.catalog import CODES
+
+    produced = {c.values[1] for c in CASES} | {
+        "sched.insufficient-resources", "sched.untolerated-taint",  # seed test
+        "sched.no-nodes",  # test_no_nodes_in_cluster
+    }
+    assert {c for c in CODES if c.startswith("sched.")} <= produced
+
+
+def test_missing_claim_reported_once_as_a_volume_cause() -> None:
+    s = subject(run([node("a"), {"apiVersion": "v1", "kind": "PersistentVolumeClaimList", "items": []},
+                     pod("incoming", volumes=[{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}])]))
+    assert s.scheduling is not None
+    assert s.scheduling.message.startswith('0/1 nodes are available: persistentvolumeclaim "data" not found.')
+    assert [f.code for f in s.findings].count("volume.pvc-not-found") == 1
+
+
+ORDER_CASES = [
+    # the pod targets the tainted node only: the taint is the blocker, not the selector
+    pytest.param([node("master", labels={"role": "admin"}, taints=[{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]),
+                  node("w1"), node("w2"), pod("incoming", nodeSelector={"role": "admin"})],
+                 ["sched.untolerated-taint", "sched.node-affinity"], id="selector-targets-only-tainted-node"),
+    # reserved (tainted) nodes the pod does not target rank after its own anti-affinity exclusion
+    pytest.param([node("g1", taints=[GPU_TAINT]), node("w1"), node("w2"), node("w3"),
+                  pod("e1", node_name="w1", labels={"app": "es"}), pod("e2", node_name="w2", labels={"app": "es"}),
+                  pod("e3", node_name="w3", labels={"app": "es"}),
+                  pod("incoming", labels={"app": "es"}, affinity={"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+                      {"labelSelector": {"matchLabels": {"app": "es"}}, "topologyKey": "kubernetes.io/hostname"}]}})],
+                 ["sched.pod-anti-affinity", "sched.untolerated-taint"], id="reserved-nodes-after-anti-affinity"),
+    # a cordoned node is a blocker even when it is the minority
+    pytest.param([node("a", labels={"disk": "ssd"}, unschedulable=True), node("b"), node("c"),
+                  pod("incoming", nodeSelector={"disk": "ssd"})],
+                 ["sched.node-unschedulable", "sched.node-affinity"], id="cordon-blocks-the-only-target"),
+]
+
+
+@pytest.mark.parametrize(("objs", "want"), ORDER_CASES)
+def test_blockers_rank_before_exclusions(objs: list[dict[str, Any]], want: list[str]) -> None:
+    assert [f.code for f in subject(run(objs)).findings] == want
+
+
+def test_daemonset_pod_pinned_to_a_full_node() -> None:
+    ds_pin = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["a"]}]}]}}}
+    p = pod("incoming", requests={"cpu": "2"}, affinity=ds_pin)
+    p["metadata"]["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "DaemonSet", "name": "agent", "uid": "ds1",
+                                         "controller": True}]
+    ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "default", "uid": "ds1"},
+          "spec": {"selector": {"matchLabels": {"app": "agent"}}, "template": {"spec": {"containers": [{"name": "app"}]}}}}
+    s = subject(run([node("a", cpu="1"), node("b"), node("c"), ds, p]))
+    assert s.scheduling is not None
+    assert s.scheduling.message == (
+        "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. "
+        # cpu 2 > node a's whole allocatable 1: UnschedulableAndUnresolvable (>=1.34), so preemption cannot help
+        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
+    assert [f.code for f in s.findings] == ["sched.insufficient-resources"]
+
+
+def test_scheduler_not_found_without_events_is_only_possible() -> None:
+    s = subject(run([node("a"), pod("incoming", schedulerName="my-scheduler")]))
+    f = s.findings[0]
+    assert (f.code, f.confidence) == ("sched.scheduler-not-found", "possible")
+    assert f.cause.endswith("(events were not in the input)")
+
+
+def test_existing_pods_anti_affinity_names_the_pod_and_verifies_its_absence() -> None:
+    repel = {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+        {"labelSelector": {"matchLabels": {"app": "web"}}, "topologyKey": "kubernetes.io/hostname"}]}}
+    s = subject(run([node("a"), pod("db", node_name="a", labels={"app": "db"}, affinity=repel),
+                     pod("incoming", labels={"app": "web"})]))
+    f = s.findings[0]
+    assert f.code == "sched.pod-anti-affinity"
+    assert f.cause == "pod anti-affinity rejects 1 of 1 node(s): pod default/db has anti-affinity against this pod in kubernetes.io/hostname=a"
+    assert f.fix is not None
+    assert f.fix.summary.endswith("without them the pod fits a")

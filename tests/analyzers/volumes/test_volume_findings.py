@@ -295,7 +295,7 @@ CASES = [
         docs(pending_pod(message="0/2 nodes are available: persistentvolumeclaim \"data-web-0\" bound to "
                                  "non-existent persistentvolume \"pv-a\"."),
              pvc("data-web-0", sc="gp3", phase="Lost", volume="pv-a")),
-        Want("volume.pvc-unbound", "certain", ["is bound to PersistentVolume 'pv-a', which no longer exists (phase Lost)"]),
+        Want("volume.pvc-unbound", "certain", ["is bound to PersistentVolume 'pv-a', which no longer exists (claim phase Lost)"]),
         id="lost-claim"),
     pytest.param(
         docs(pending_pod(message='0/3 nodes are available: persistentvolumeclaim "data-web-0" is being deleted.'),

@@ -368,6 +368,19 @@ def test_newest_of_two_distinct_failures_ranks_first() -> None:
     assert got[0].rank < got[1].rank
 
 
+def test_other_quotas_that_would_reject_next_are_named() -> None:
+    snap = docs(deployment_rs(have=1),
+                quota("compute", {"requests.cpu": "2"}, {"requests.cpu": "1800m"}),
+                quota("memory", {"limits.memory": "1Gi"}, {"limits.memory": "768Mi"}),
+                quota("best-effort", {"pods": "0"}, {"pods": "0"}).replace("spec:\n", "spec:\n  scopes: [BestEffort]\n"),
+                rs_event(forbidden("exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=1800m, "
+                                   "limited: requests.cpu=2")))
+    f = subject_findings(snap, RS)[0]
+    assert "Also over after that: ResourceQuota 'memory' limits.memory." in f.cause
+    assert f.details is not None
+    assert f.details["alsoExceeded"] == [{"quota": "memory", "resource": "limits.memory", "over": "256Mi"}]
+
+
 def test_quota_that_fits_again_is_only_likely() -> None:
     snap = docs(deployment_rs(have=2),
                 quota("compute", {"requests.cpu": "4"}, {"requests.cpu": "1"}),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from wlsnap import controller, deployment_rs, docs, event, running_pod, subject_findings, waiting
+from wlsnap import controller, deployment_rs, docs, empty_list, event, running_pod, subject_findings, waiting
 
 RS = "ReplicaSet/shop/web-7d9f8c6b5"
 POD = "Pod/shop/web-0"
@@ -76,7 +76,7 @@ CASES = [
     pytest.param(docs(running_pod("web-0", spec_extra=LOCAL_VOL),
                       kubelet("FailedMount", 'MountVolume.NewMounter initialization failed for volume "local-pv-1" : '
                                              'path "/mnt/disks/ssd1" does not exist')),
-                 POD, "start.mount-failed", "certain", "path is missing on node 'node-1'", id="local-pv-path-missing"),
+                 POD, "start.mount-failed", "certain", "path is missing (or of the wrong type) on node 'node-1'", id="local-pv-path-missing"),
     pytest.param(docs(running_pod("web-0", spec_extra=PVC_VOL),
                       kubelet("FailedMount", 'Unable to mount volumes for pod "web-0_shop(0d2c)": timeout expired '
                                              'waiting for volumes to attach or mount for pod "shop"/"web-0". list of '
@@ -116,6 +116,11 @@ CASES = [
                               "containerd task: failed to create shim task: OCI runtime create failed: runc create "
                               "failed: unable to apply cgroup configuration")),
                  POD, "start.sandbox-failed", "certain", "OCI runtime / cgroup error", id="sandbox-runc-cgroup"),
+    pytest.param(docs(running_pod("web-0"), empty_list("Secret"),
+                      kubelet("FailedMount", 'MountVolume.SetUp failed for volume "default-token-x7f2q" : secret '
+                                             '"default-token-x7f2q" not found')),
+                 POD, "start.mount-failed", "certain", "ServiceAccount token secret that was deleted or rotated",
+                 id="deleted-serviceaccount-token-secret"),
     pytest.param(docs(running_pod("web-0"),
                       kubelet("NetworkNotReady",
                               "network is not ready: container runtime network not ready: NetworkReady=false "

@@ -54,7 +54,12 @@ def codes_for(st: Status, node: Node) -> list[str]:
             out.append("sched.insufficient-resources")
         return out
     if p == "TaintToleration":
-        return ["sched.nodes-not-ready" if is_not_ready_taint_only(node, st) else "sched.untolerated-taint"]
+        if is_not_ready_taint_only(node, st):
+            return ["sched.nodes-not-ready"]
+        keys = {t.split("=", 1)[0].split(":", 1)[0] for t in (st.detail or {}).get("taints", [])}
+        if keys == {"node.kubernetes.io/unschedulable"}:
+            return ["sched.node-unschedulable"]  # the cordon's own taint (node lifecycle controller)
+        return ["sched.untolerated-taint"]
     if p == "InterPodAffinity":
         return ["sched.pod-affinity" if inter_pod_affinity.REASON_AFFINITY in st.reasons else "sched.pod-anti-affinity"]
     if p == "VolumeBinding":
@@ -84,25 +89,51 @@ class Cause:
     code: str
     nodes: list[str] = field(default_factory=list)
     statuses: dict[str, Status] = field(default_factory=dict)
+    # stops the pod on nodes it targets (True) or only rules out nodes it does not want (False)
+    blocker: bool = True
 
     @property
     def plugin(self) -> str:
         return next(iter(self.statuses.values())).plugin if self.statuses else ""
 
 
+# Exclusions: nodes the pod rules out itself (its placement rules, volumes pinned to other nodes,
+# one-per-node hostPort / anti-affinity patterns usually held by its own siblings) or that are
+# reserved for others (a taint on nodes the pod does not target). Blockers (no room, cordoned,
+# NotReady, a taint on every node the pod targets) rank first: with `22 didn't match node selector,
+# 1 had untolerated taint` the taint is what stops the pod; with `3 Insufficient memory, 2 had taint
+# {dedicated: gpu}` it is the memory.
+EXCLUSIONS = ("sched.node-affinity", "sched.node-name-not-found", "sched.host-port", "sched.pod-anti-affinity",
+              "volume.node-affinity-conflict")
+PLACEMENT = frozenset({"sched.node-affinity", "sched.node-name-not-found", "volume.node-affinity-conflict"})
+
+
+def rank_key(code: str, nodes: int) -> tuple[bool, int]:
+    """Order for causes known only by node counts (the scheduler's message)."""
+    return (code in EXCLUSIONS, -nodes)
+
+
 def group_causes(cs: ClusterState, res: CycleResult) -> list[Cause]:
-    """Causes ordered by how many nodes they explain (most first), ties in filter order."""
+    """Causes ordered: blockers before exclusions, then by how many nodes they explain (most first),
+    ties in filter order. Each cause's `blocker` says which kind it is."""
     by_code: dict[str, Cause] = {}
+    node_codes: dict[str, set[str]] = {}
     for name, sts in res.verdicts.items():
         if not sts:
             continue
+        node = cs.infos[name].node
+        node_codes[name] = {c for st in sts for c in codes_for(st, node)}
         st = sts[0]
-        for code in codes_for(st, cs.infos[name].node):
+        for code in codes_for(st, node):
             c = by_code.setdefault(code, Cause(code))
             c.nodes.append(name)
             c.statuses[name] = st
+    targeted = [n for n in res.verdicts if not (node_codes.get(n, set()) & PLACEMENT)]
+    taint_blocks = bool(targeted) and all("sched.untolerated-taint" in node_codes.get(n, set()) for n in targeted)
+    for c in by_code.values():
+        c.blocker = c.code not in EXCLUSIONS and (c.code != "sched.untolerated-taint" or taint_blocks)
     order = list(by_code)
-    return sorted(by_code.values(), key=lambda c: (-len(c.nodes), order.index(c.code)))
+    return sorted(by_code.values(), key=lambda c: (not c.blocker, -len(c.nodes), order.index(c.code)))
 
 
 def matching_nodes_not_ready(cs: ClusterState, res: CycleResult) -> list[str]:

@@ -6,6 +6,7 @@ nodeName, gates, preemption) are semantics A3."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -14,7 +15,7 @@ from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
 from podwhy.analyzers.scheduling import fixes
 from podwhy.analyzers.scheduling.autoscaler import autoscaler_findings
-from podwhy.analyzers.scheduling.causes import Cause, group_causes, matching_nodes_not_ready
+from podwhy.analyzers.scheduling.causes import Cause, group_causes, matching_nodes_not_ready, rank_key
 from podwhy.analyzers.scheduling.framework import histogram, pod_priority
 from podwhy.analyzers.scheduling.message import ParsedMessage, parse_failed_scheduling
 from podwhy.analyzers.scheduling.recompute import Recomputed, cluster, recompute
@@ -82,10 +83,9 @@ def analyze(ctx: Context, work: Work) -> None:
         return
     if not snap.has("Node"):
         _from_message_only(ctx, work, observed, ev)
-        work.findings.extend(autoscaler_findings(ctx, work))
+        work.findings.extend(_autoscaler(ctx, work))
         return
     rec = recompute(ctx, pod)
-    cs = cluster(ctx)
     sched, agrees = _compare(ctx, rec, observed, ev)
     work.scheduling = sched
     confidence: Confidence = "certain" if agrees is not False else "likely"
@@ -99,23 +99,31 @@ def analyze(ctx: Context, work: Work) -> None:
                          evidence=[Evidence(ref="Node", field="(list)", observed="0 nodes")],
                          fix=Fix(summary="add nodes (or check why they deregistered)", commands=["kubectl get nodes"]),
                          group_key="no-nodes", rank=5))
-    causes = group_causes(cs, rec.result)
     has_volume = work.has_code("volume.")
-    emitted: set[str] = set()
-    for rank, cause in enumerate(causes):
-        if cause.code.startswith("volume.") and has_volume:
-            continue
-        f = _finding(ctx, work, rec, cause, tgt, confidence, ev, rank)
-        if f is not None:
-            work.add(f)
-            emitted.add(cause.code)
-    not_ready = matching_nodes_not_ready(cs, rec.result)
-    if not_ready and "sched.nodes-not-ready" not in emitted:
-        work.add(_not_ready_finding(ctx, work, rec, not_ready, confidence))
+    causes, templates = _class_findings(ctx, rec, tgt, confidence, has_volume)
+    for f in templates:
+        work.add(_personalise(f, work, ev))
+    if any(c.code == "sched.scheduling-gated" for c in causes):
+        work.add(_gated_finding(ctx, work, rec))
     _preemption(ctx, work, rec)
-    if not causes and rec.result.feasible and observed is not None and agrees is False:
+    if rec.result.feasible and observed is not None and agrees is False:
         _from_message_only(ctx, work, observed, ev, stale=rec.result.feasible)
-    work.findings.extend(autoscaler_findings(ctx, work))
+    work.findings.extend(_autoscaler(ctx, work))
+
+
+CAPACITY = ("sched.insufficient-resources", "sched.too-many-pods")
+
+
+def _autoscaler(ctx: Context, work: Work) -> list[Finding]:
+    """The autoscaler's findings; when the pod lacks capacity and the autoscaler refuses to add it,
+    that refusal is the root cause and comes first."""
+    found = autoscaler_findings(ctx, work)
+    mine = [f for f in work.findings if f.code.startswith(("sched.", "volume."))]
+    top = min(mine, key=lambda f: f.rank) if mine else None
+    if top is not None and top.code in CAPACITY:
+        return [msgspec.structs.replace(f, rank=min(f.rank, top.rank - 1)) if f.code == "autoscaler.no-scale-up" else f
+                for f in found]
+    return found
 
 
 # ---- comparison with the scheduler's own message ---------------------------------------------------------
@@ -128,6 +136,21 @@ def _canonical(parsed: ParsedMessage) -> dict[str, int]:
     return dict(c)
 
 
+def _variants(rec: Recomputed) -> list[dict[str, int]]:
+    """Our histogram as schedulers of other versions would count it: >=1.32 counts nodes outside a
+    PreFilterResult as `didn't satisfy plugin(s)`, 1.24-1.31 dropped them, <=1.23 had no
+    PreFilterResult so those nodes failed the plugin's own Filter."""
+    res = rec.result
+    out = [histogram(res.first(n) for n in res.verdicts)]
+    if res.allowed is not None and res.prefilter is None:
+        absent = [n for n in res.verdicts if n not in res.allowed]
+        kept = [res.first(n) for n in res.verdicts if n in res.allowed]
+        out.append(histogram(kept))
+        own = [next((st for st in res.verdicts[n][1:] if st.plugin in res.narrowed_by), None) for n in absent]
+        out.append(histogram([*kept, *own]))
+    return out
+
+
 def _compare(ctx: Context, rec: Recomputed, observed: str | None, ev: Event | None) -> tuple[Scheduling, bool | None]:
     sched = rec.scheduling
     if observed is None:
@@ -136,7 +159,11 @@ def _compare(ctx: Context, rec: Recomputed, observed: str | None, ev: Event | No
     res = rec.result
     ours = histogram(res.first(n) for n in res.verdicts)
     why: list[str] = []
-    if parsed.no_nodes:
+    if res.feasible:
+        agrees = False
+        why.append(f"the recomputation finds {len(res.feasible)} feasible node(s) now; the message describes an "
+                   "earlier state of the cluster")
+    elif parsed.no_nodes:
         agrees = res.num_nodes == 0
         if not agrees:
             why.append(f"the scheduler saw no nodes, the snapshot has {res.num_nodes}")
@@ -148,11 +175,11 @@ def _compare(ctx: Context, rec: Recomputed, observed: str | None, ev: Event | No
                        + (f"rejects it with {mine!r}" if mine else "finds no such pod-level problem now"))
     elif parsed.total_nodes is not None:
         theirs = _canonical(parsed)
-        agrees = theirs == ours and parsed.total_nodes == res.num_nodes
+        agrees = theirs in _variants(rec) and parsed.total_nodes == res.num_nodes
         if parsed.total_nodes != res.num_nodes:
             why.append(f"the scheduler saw {parsed.total_nodes} nodes, the snapshot has {res.num_nodes} "
                        "(nodes were added or removed since the event)")
-        if theirs != ours:
+        if not agrees and theirs != ours:
             diff = sorted(set(theirs) ^ set(ours) | {k for k in theirs if theirs.get(k) != ours.get(k)})
             why.append("reasons differ: " + "; ".join(f"{k}: scheduler {theirs.get(k, 0)}, recomputed {ours.get(k, 0)}"
                                                       for k in diff[:6]))
@@ -181,6 +208,48 @@ def _compare(ctx: Context, rec: Recomputed, observed: str | None, ev: Event | No
 
 # ---- findings from the verdicts ---------------------------------------------------------------------------
 
+# Pod-level evidence in class-shared findings points here; each pod gets its own ref back.
+POD_REF = "Pod/{pod}"
+
+
+def _class_findings(ctx: Context, rec: Recomputed, tgt: fixes.Target, confidence: Confidence,
+                    has_volume: bool) -> tuple[list[Cause], list[Finding]]:
+    """Findings shared by every pod of an equivalence class (and patch target): built once."""
+    key = f"{rec.key}.findings{tgt.key}.{confidence}.{has_volume}"
+    got = ctx.cache.get(key)
+    if got is not None:
+        causes_c, found_c = got
+        return list(causes_c), list(found_c)
+    cs = cluster(ctx)
+    causes = group_causes(cs, rec.result)
+    if rec.result.feasible:
+        # Some node fits: the per-node failures elsewhere are not why the pod waits.
+        causes = [c for c in causes if c.code == "sched.scheduling-gated"]
+    out: list[Finding] = []
+    emitted: set[str] = set()
+    for i, cause in enumerate(causes):
+        if (cause.code.startswith("volume.") and has_volume) or cause.code == "sched.scheduling-gated":
+            continue
+        if cause.code == "sched.node-affinity" and tgt.kind == "DaemonSet" and len(causes) > 1:
+            continue  # a DaemonSet pod is pinned to its node on purpose: the other nodes are not a cause
+        # Blockers before the volumes analyzer's findings (rank 20), exclusions after them.
+        f = _finding(ctx, rec, cause, tgt, confidence, (10 if cause.blocker else 25) + i)
+        if f is not None:
+            out.append(f)
+            emitted.add(cause.code)
+    not_ready = matching_nodes_not_ready(cs, rec.result)
+    if not_ready and "sched.nodes-not-ready" not in emitted:
+        out.append(_not_ready_finding(ctx, rec, not_ready, confidence))
+    ctx.cache[key] = (causes, out)
+    return list(causes), list(out)
+
+
+def _personalise(f: Finding, work: Work, ev: Event | None) -> Finding:
+    evidence = [msgspec.structs.replace(e, ref=work.ref) if e.ref == POD_REF else e for e in f.evidence]
+    if ev is not None:
+        evidence.append(from_event(ev))
+    return msgspec.structs.replace(f, evidence=evidence)
+
 def _node_evidence(rec: Recomputed, cause: Cause) -> list[Evidence]:
     out: list[Evidence] = []
     for n in cause.nodes[:MAX_EVIDENCE_NODES]:
@@ -195,8 +264,8 @@ def _pct_nodes(cause: Cause, total: int) -> str:
     return f"{len(cause.nodes)} of {total} node(s)"
 
 
-def _finding(ctx: Context, work: Work, rec: Recomputed, cause: Cause, tgt: fixes.Target, confidence: Confidence,
-             ev: Event | None, rank: int) -> Finding | None:
+def _finding(ctx: Context, rec: Recomputed, cause: Cause, tgt: fixes.Target, confidence: Confidence,
+             rank: int) -> Finding | None:
     cs = cluster(ctx)
     pod = rec.pc.pod
     code = cause.code
@@ -217,56 +286,54 @@ def _finding(ctx: Context, work: Work, rec: Recomputed, cause: Cause, tgt: fixes
         details["perNode"] = per_node
         cause_txt = (f"{_pct_nodes(cause, total)} do not have enough free {', '.join(names)} for the pod's request "
                      f"({req}); e.g. {cause.nodes[0]}: {d0.get('summary', first.message)}")
-        evidence.insert(0, Evidence(ref=work.ref, field=".spec.containers[*].resources.requests (effective)",
+        evidence.insert(0, Evidence(ref=POD_REF, field=".spec.containers[*].resources.requests (effective)",
                                     observed=req))
         group_key = "resources=" + ",".join(names)
-        fix = fixes.fix_resources(cs, rec, cause, tgt)
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_resources(cs, rec, cause, tgt))
     elif code == "sched.too-many-pods":
         cause_txt = f"{_pct_nodes(cause, total)} are at their pod limit; e.g. {cause.nodes[0]}: {d0.get('summary', '')}"
-        fix = fixes.fix_too_many_pods(cs, rec, cause)
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_too_many_pods(cs, rec, cause))
         group_key = "pods"
     elif code == "sched.untolerated-taint":
         taints = sorted({t for st in cause.statuses.values() for t in (st.detail or {}).get("taints", [])[:1]})
         cause_txt = (f"{_pct_nodes(cause, total)} carry a taint the pod does not tolerate: {', '.join(taints)}")
-        evidence.insert(0, Evidence(ref=work.ref, field=".spec.tolerations",
+        evidence.insert(0, Evidence(ref=POD_REF, field=".spec.tolerations",
                                     observed=", ".join(f"{t.key}:{t.operator or 'Equal'}:{t.value}:{t.effect}"
                                                        for t in pod.spec.tolerations) or "(none)"))
         group_key = "taint=" + ",".join(taints)
-        fix = fixes.fix_taints(cs, rec, cause, tgt)
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_taints(cs, rec, cause, tgt))
     elif code == "sched.nodes-not-ready":
         cause_txt = (f"{_pct_nodes(cause, total)} are NotReady/unreachable (the node lifecycle controller tainted "
                      f"them): {', '.join(cause.nodes[:MAX_EVIDENCE_NODES])}")
-        fix = fixes.fix_not_ready(cs, rec, cause.nodes)
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_not_ready(cs, rec, cause.nodes))
         group_key = "not-ready"
     elif code == "sched.node-unschedulable":
         cause_txt = f"{_pct_nodes(cause, total)} are cordoned (spec.unschedulable): {', '.join(cause.nodes[:MAX_EVIDENCE_NODES])}"
-        fix = fixes.fix_uncordon(cs, rec, cause)
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_uncordon(cs, rec, cause))
         group_key = "cordoned"
     elif code == "sched.node-affinity":
         cause_txt = f"the pod's nodeSelector/required node affinity excludes {_pct_nodes(cause, total)}: {d0.get('summary', first.message)}"
-        evidence.insert(0, Evidence(ref=work.ref, field=".spec.nodeSelector / .spec.affinity.nodeAffinity",
+        evidence.insert(0, Evidence(ref=POD_REF, field=".spec.nodeSelector / .spec.affinity.nodeAffinity",
                                     observed=_selector_text(pod)))
         labels = sorted({str(m.get("label")) for st in cause.statuses.values()
                          for m in (*(st.detail or {}).get("mismatches", []), *(st.detail or {}).get("terms", [])[:1])
                          if m.get("label")})
         group_key = "label=" + ",".join(labels) if labels else None
-        fix = fixes.fix_node_affinity(cs, rec, cause, tgt)
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_node_affinity(cs, rec, cause, tgt))
     elif code == "sched.host-port":
         cause_txt = f"the pod's hostPort is already used on {_pct_nodes(cause, total)}: {d0.get('summary', '')}"
-        fix = fixes.fix_host_port(cs, rec, cause)
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_host_port(cs, rec, cause))
         group_key = "port=" + str(d0.get("port", ""))
     elif code == "sched.topology-spread":
         cause_txt = f"a DoNotSchedule topology spread constraint rejects {_pct_nodes(cause, total)}: {d0.get('summary', first.message)}"
-        fix = fixes.fix_spread(cs, rec, cause, tgt)
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_spread(cs, rec, cause, tgt))
     elif code in ("sched.pod-affinity", "sched.pod-anti-affinity"):
         what = "required pod affinity" if code == "sched.pod-affinity" else "pod anti-affinity"
         cause_txt = f"{what} rejects {_pct_nodes(cause, total)}: {d0.get('summary', first.message)}"
-        fix = fixes.fix_pod_affinity(cs, rec, cause, tgt, anti=code == "sched.pod-anti-affinity")
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_pod_affinity(cs, rec, cause, tgt, anti=code == "sched.pod-anti-affinity"))
     elif code == "sched.node-name-not-found":
         cause_txt = f"spec.nodeName pins the pod to {pod.spec.node_name!r}; every other node is excluded"
-        fix = fixes.fix_node_name(cs, rec, tgt)
-    elif code == "sched.scheduling-gated":
-        return _gated_finding(ctx, work, rec)
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_node_name(cs, rec, tgt))
     elif code.startswith("volume."):
         cause_txt = f"{first.plugin} rejects {_pct_nodes(cause, total)}: {first.message}" + (
             f" ({d0['summary']})" if d0.get("summary") else "")
@@ -274,10 +341,19 @@ def _finding(ctx: Context, work: Work, rec: Recomputed, cause: Cause, tgt: fixes
             f"kubectl -n {pod.metadata.namespace} get pvc", f"kubectl -n {pod.metadata.namespace} describe pod {pod.metadata.name}"])
     else:
         return None
-    if ev is not None:
-        evidence.append(from_event(ev))
     return Finding(code=code, severity=_severity(code), confidence=confidence, cause=cause_txt, evidence=evidence,
-                   fix=fix, details=details, group_key=group_key, rank=20 + rank)
+                   fix=fix, details=details, group_key=group_key, rank=rank)
+
+
+def _memo_fix(ctx: Context, rec: Recomputed, code: str, make: Callable[[], Fix | None]) -> Fix | None:
+    """Fixes are verified by re-running the filters: do it once per equivalence class."""
+    key = f"{rec.key}.fix.{code}"
+    if key in ctx.cache:
+        got: Fix | None = ctx.cache[key]
+        return got
+    fix = make()
+    ctx.cache[key] = fix
+    return fix
 
 
 def _severity(code: str) -> Any:
@@ -295,14 +371,14 @@ def _selector_text(pod: Pod) -> str:
     return "; ".join(parts) or "(none)"
 
 
-def _not_ready_finding(ctx: Context, work: Work, rec: Recomputed, nodes: list[str], confidence: Confidence) -> Finding:
+def _not_ready_finding(ctx: Context, rec: Recomputed, nodes: list[str], confidence: Confidence) -> Finding:
     cs = cluster(ctx)
     return Finding(code="sched.nodes-not-ready", severity="error", confidence=confidence,
                    cause=(f"the only nodes matching the pod's placement rules are NotReady: "
                           f"{', '.join(nodes[:MAX_EVIDENCE_NODES])}"),
                    evidence=[Evidence(ref=f"Node/{n}", field=".status.conditions[?(@.type=='Ready')]",
                                       observed="Ready != True") for n in nodes[:MAX_EVIDENCE_NODES]],
-                   fix=fixes.fix_not_ready(cs, rec, nodes), group_key="not-ready", rank=15,
+                   fix=_memo_fix(ctx, rec, "not-ready-matching", lambda: fixes.fix_not_ready(cs, rec, nodes)), group_key="not-ready", rank=15,
                    details={"nodes": nodes[:50]})
 
 
@@ -314,7 +390,7 @@ def _gated_finding(ctx: Context, work: Work, rec: Recomputed) -> Finding:
     return Finding(code="sched.scheduling-gated", severity="warning", confidence="certain",
                    cause=f"the pod is held by scheduling gate(s) {', '.join(gates)}: the scheduler ignores it until they are removed{who}",
                    evidence=[Evidence(ref=work.ref, field=".spec.schedulingGates", observed=", ".join(gates))],
-                   fix=fixes.fix_gates(cluster(ctx), rec), details={"gates": gates}, group_key="gates=" + ",".join(gates),
+                   fix=_memo_fix(ctx, rec, "gates" + work.ref, lambda: fixes.fix_gates(cluster(ctx), rec)), details={"gates": gates}, group_key="gates=" + ",".join(gates),
                    rank=10)
 
 
@@ -323,19 +399,22 @@ def _gated_finding(ctx: Context, work: Work, rec: Recomputed) -> Finding:
 def _scheduler_not_found(ctx: Context, work: Work, pod: Pod) -> bool:
     name = pod.spec.scheduler_name or DEFAULT_SCHEDULER
     snap = ctx.snapshot
-    if name == DEFAULT_SCHEDULER or pod.spec.node_name or not snap.has("Event"):
+    if name == DEFAULT_SCHEDULER or pod.spec.node_name:
         return False
-    if _scheduling_events(ctx, pod):
+    if snap.has("Event") and _scheduling_events(ctx, pod):
         return False
+    # A scheduler that tried would have written PodScheduled=False (Unschedulable / SchedulerError).
     if any(c.type == "PodScheduled" and c.reason in ("Unschedulable", "SchedulerError") for c in pod.status.conditions):
         return False
+    confidence: Confidence = "likely" if snap.has("Event") else "possible"
     served = [p for p in snap.pods if p.spec.scheduler_name == name and p.spec.node_name]
     if served:
         return False
     work.add(Finding(
-        code="sched.scheduler-not-found", severity="error", confidence="likely",
+        code="sched.scheduler-not-found", severity="error", confidence=confidence,
         cause=(f"spec.schedulerName is {name!r}, no pod using it was ever scheduled and this pod has no scheduling "
-               "event: no running scheduler serves that name"),
+               "event or PodScheduled condition: no running scheduler serves that name"
+               + ("" if snap.has("Event") else " (events were not in the input)")),
         evidence=[Evidence(ref=work.ref, field=".spec.schedulerName", observed=name, expected=DEFAULT_SCHEDULER)],
         fix=Fix(summary=f"deploy/repair the scheduler that serves {name!r}, or use the default scheduler",
                 commands=["kubectl get pods -A -o wide | grep -i scheduler",
@@ -352,7 +431,7 @@ def _node_name_missing(ctx: Context, work: Work, rec: Recomputed, tgt: fixes.Tar
                "ignores pods with a nodeName and no kubelet will run it (PodGC deletes it eventually)"),
         evidence=[Evidence(ref=work.ref, field=".spec.nodeName", observed=pod.spec.node_name,
                            expected=f"one of {', '.join(sorted(ctx.snapshot.node_by_name)[:5])}")],
-        fix=fixes.fix_node_name(cluster(ctx), rec, tgt), group_key=f"node={pod.spec.node_name}", rank=5))
+        fix=_memo_fix(ctx, rec, "node-name" + work.ref, lambda: fixes.fix_node_name(cluster(ctx), rec, tgt)), group_key=f"node={pod.spec.node_name}", rank=5))
 
 
 def _preemption(ctx: Context, work: Work, rec: Recomputed) -> None:
@@ -381,7 +460,10 @@ def _preemption(ctx: Context, work: Work, rec: Recomputed) -> None:
             details={"candidates": list(pre.candidates[:50])}, rank=60))
     elif pre.message and "preemptionPolicy=Never" in pre.message:
         cs = cluster(ctx)
-        lower = any(pod_priority(cs.snap, p) < rec.pc.priority for ni in cs.infos.values() for p in ni.pods)
+        key = f"scheduling.lower-priority.{rec.pc.priority}"
+        if key not in ctx.cache:
+            ctx.cache[key] = any(pod_priority(cs.snap, p) < rec.pc.priority for p, _ni in cs.bound)
+        lower = bool(ctx.cache[key])
         if lower:
             work.add(Finding(
                 code="sched.preemption-pending", severity="info", confidence="certain",
@@ -406,7 +488,7 @@ def _from_message_only(ctx: Context, work: Work, observed: str | None, ev: Event
     base = (f"recomputation finds {len(stale)} feasible node(s) now ({', '.join(stale[:3])}), so this is the scheduler's "
             "older verdict: " if stale else "from the scheduler's message (no Node objects in the input to recompute): ")
     conf: Confidence = "possible" if stale else "likely"
-    for i, (code, n) in enumerate(sorted(codes.items(), key=lambda kv: -kv[1])):
+    for i, (code, n) in enumerate(sorted(codes.items(), key=lambda kv: rank_key(kv[0], kv[1]))):
         if code not in CODES or (code.startswith("volume.") and have_volume):
             continue
         reasons = [info.reason for cnt, info in parsed.entries if info.code == code]

@@ -15,8 +15,9 @@ from podwhy.analyzers.resources import to_units
 from podwhy.analyzers.scheduling.causes import Cause
 from podwhy.analyzers.scheduling.framework import ClusterState, Status
 from podwhy.analyzers.scheduling.plugins import node_affinity, node_resources_fit, taint_toleration
+from podwhy.analyzers.scheduling.plugins.inter_pod_affinity import REASON_EXISTING_ANTI
 from podwhy.analyzers.scheduling.plugins.node_unschedulable import UNSCHEDULABLE_TAINT
-from podwhy.analyzers.scheduling.recompute import Recomputed, evaluate
+from podwhy.analyzers.scheduling.recompute import Recomputed, feasible_nodes
 from podwhy.analyzers.selectors import untolerated
 from podwhy.findings import Fix
 from podwhy.model import (
@@ -33,6 +34,8 @@ from podwhy.quantity import format_resource
 from podwhy.snapshot import Snapshot
 
 MAX_NAMED = 5
+# Adding tolerations changes these plugins' verdicts (nodeTaintsPolicy: Honor changes spread counts).
+TAINT_PLUGINS = frozenset({"TaintToleration", "NodeUnschedulable", "PodTopologySpread"})
 
 
 # ---- where a patch goes ----------------------------------------------------------------------------
@@ -45,6 +48,10 @@ class Target:
     namespace: str
     name: str
     spec_path: str  # JSON-pointer of the PodSpec inside the object
+
+    @property
+    def key(self) -> str:
+        return f"/{self.kind}/{self.namespace}/{self.name}"
 
     @property
     def is_pod(self) -> bool:
@@ -75,8 +82,14 @@ def _names(nodes: list[str]) -> str:
     return shown + (f" (+{len(nodes) - MAX_NAMED} more)" if len(nodes) > MAX_NAMED else "")
 
 
-def feasible_with_pod(cs: ClusterState, pod: Pod) -> list[str]:
-    return evaluate(cs, pod).result.feasible
+def feasible_with_pod(cs: ClusterState, pod: Pod, rec: Recomputed | None = None,
+                      affected: frozenset[str] = frozenset(), only: list[str] | None = None) -> list[str]:
+    """Nodes feasible for the patched pod. A patch touching only the `affected` plugins can only newly
+    admit nodes whose failures all come from those plugins, so only they (and `only`) are re-filtered."""
+    if rec is not None:
+        cand = [n for n, sts in rec.result.verdicts.items() if all(s.plugin in affected for s in sts)]
+        return feasible_nodes(cs, pod, cand + [n for n in (only or []) if n not in cand])
+    return feasible_nodes(cs, pod, only)
 
 
 def _only(rec: Recomputed, node: str, *plugins: str) -> bool:
@@ -187,7 +200,7 @@ def fix_resources(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) 
         red = _reduce(pod, targets)
         if red is not None:
             patched, changes = red
-            feas = feasible_with_pod(cs, patched)
+            feas = feasible_with_pod(cs, patched, rec, frozenset({"NodeResourcesFit"}))
             if feas:
                 idx = {c.name: i for i, c in enumerate(pod.spec.containers)}
                 ops = [{"op": "replace", "path": f"{tgt.spec_path}/containers/{idx[c]}/resources/requests/{r.replace('/', '~1')}",
@@ -242,7 +255,7 @@ def _capacity_fix(cs: ClusterState, rec: Recomputed, cause: Cause) -> tuple[str,
     node = msgspec.structs.replace(ni.node, metadata=msgspec.structs.replace(ni.node.metadata, name=name),
                                    status=msgspec.structs.replace(ni.node.status, allocatable=alloc))
     cs2 = cs.replacing(added=[(node, ds_pods)])
-    feas = feasible_with_pod(cs2, pod)
+    feas = feasible_with_pod(cs2, pod, only=[name])
     if name not in feas:
         return None
     shape = f" with allocatable {', '.join(grown)}" if grown else ""
@@ -278,7 +291,7 @@ def fix_taints(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) -> 
         members.setdefault(key, []).append(n)
     for key in sorted(groups, key=lambda k: -len(members[k])):
         taints = groups[key]
-        feas = feasible_with_pod(cs, _add_tolerations(pod, taints))
+        feas = feasible_with_pod(cs, _add_tolerations(pod, taints), rec, TAINT_PLUGINS)
         if not feas:
             continue
         yaml = "tolerations:\n" + "\n".join(taint_toleration.toleration_yaml(t) for t in taints)
@@ -314,7 +327,7 @@ def _patched_nodes(cs: ClusterState, nodes: list[str], change: str) -> dict[str,
 
 def fix_uncordon(cs: ClusterState, rec: Recomputed, cause: Cause) -> Fix | None:
     cs2 = cs.replacing(patched=_patched_nodes(cs, cause.nodes, "uncordon"))
-    feas = [n for n in feasible_with_pod(cs2, rec.pc.pod) if n in cause.nodes]
+    feas = feasible_with_pod(cs2, rec.pc.pod, only=cause.nodes)
     if not feas:
         return None
     return Fix(summary=f"uncordon {_names(feas)} (if the maintenance is over): the pod fits there",
@@ -323,7 +336,7 @@ def fix_uncordon(cs: ClusterState, rec: Recomputed, cause: Cause) -> Fix | None:
 
 def fix_not_ready(cs: ClusterState, rec: Recomputed, nodes: list[str]) -> Fix | None:
     cs2 = cs.replacing(patched=_patched_nodes(cs, nodes, "ready"))
-    feas = [n for n in feasible_with_pod(cs2, rec.pc.pod) if n in nodes]
+    feas = feasible_with_pod(cs2, rec.pc.pod, only=nodes)
     if not feas:
         return None
     return Fix(summary=f"bring {_names(feas)} back to Ready (kubelet, container runtime, network): once Ready the pod fits there",
@@ -392,7 +405,7 @@ def fix_node_affinity(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Targ
             labels = {k: v for k, v in node.metadata.labels.items() if plan.get(k, "") is not None}
             labels.update({k: v for k, v in plan.items() if v is not None})
             patched[n] = msgspec.structs.replace(node, metadata=msgspec.structs.replace(node.metadata, labels=labels))
-        feas = [n for n in feasible_with_pod(cs.replacing(patched=patched), pod) if n in plans]
+        feas = feasible_with_pod(cs.replacing(patched=patched), pod, only=list(plans))
         if feas:
             plan0 = plans[feas[0]]
             args = " ".join(f"{k}={v}" if v is not None else f"{k}-" for k, v in plan0.items())
@@ -406,7 +419,7 @@ def fix_node_affinity(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Targ
     if new_aff is not None and new_aff == Affinity():
         new_aff = None
     dropped = msgspec.structs.replace(pod, spec=msgspec.structs.replace(pod.spec, node_selector={}, affinity=new_aff))
-    feas2 = feasible_with_pod(cs, dropped)
+    feas2 = feasible_with_pod(cs, dropped, rec, frozenset({"NodeAffinity", "PodTopologySpread"}))
     if feas2:
         ops: list[dict[str, Any]] = []
         if pod.spec.node_selector:
@@ -437,7 +450,7 @@ def fix_host_port(cs: ClusterState, rec: Recomputed, cause: Cause) -> Fix | None
             holders[n] = sorted(refs)
     if not removed:
         return None
-    feas = [n for n in feasible_with_pod(cs.replacing(removed_pods=removed), pod) if n in removed]
+    feas = feasible_with_pod(cs.replacing(removed_pods=removed), pod, only=list(removed))
     if not feas:
         return None
     n0 = feas[0]
@@ -463,11 +476,11 @@ def fix_spread(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) -> 
     cons = list(pod.spec.topology_spread_constraints)
     cons[real] = msgspec.structs.replace(cons[real], max_skew=skew)
     p1 = msgspec.structs.replace(pod, spec=msgspec.structs.replace(pod.spec, topology_spread_constraints=tuple(cons)))
-    feas = feasible_with_pod(cs, p1)
+    feas = feasible_with_pod(cs, p1, rec, frozenset({"PodTopologySpread"}))
     cons2 = list(pod.spec.topology_spread_constraints)
     cons2[real] = msgspec.structs.replace(cons2[real], when_unsatisfiable="ScheduleAnyway")
     p2 = msgspec.structs.replace(pod, spec=msgspec.structs.replace(pod.spec, topology_spread_constraints=tuple(cons2)))
-    feas2 = feasible_with_pod(cs, p2)
+    feas2 = feasible_with_pod(cs, p2, rec, frozenset({"PodTopologySpread"}))
     parts: list[str] = []
     cmds: list[str] = []
     key = cons[real].topology_key
@@ -482,18 +495,43 @@ def fix_spread(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) -> 
     return Fix(summary="; ".join(parts) + " (or add nodes in the least-loaded domains)", commands=list(dict.fromkeys(cmds)))
 
 
+def fix_existing_anti_affinity(cs: ClusterState, rec: Recomputed, cause: Cause) -> Fix | None:
+    """Other pods' required anti-affinity repels this pod: name them, verified by taking them away."""
+    refs: set[str] = set()
+    for n in cause.nodes:
+        st = rec.result.verdicts[n][0]
+        if st.reasons == (REASON_EXISTING_ANTI,) and st.detail:
+            refs.update(st.detail.get("pods", []))
+    if not refs:
+        return None
+    removed: dict[str, list[Pod]] = {}
+    for p, ni in cs.bound:
+        if f"{p.metadata.namespace}/{p.metadata.name}" in refs:
+            removed.setdefault(ni.name, []).append(p)
+    feas = feasible_with_pod(cs.replacing(removed_pods=removed), rec.pc.pod, rec, frozenset({"InterPodAffinity"}))
+    if not feas:
+        return None
+    names = sorted(refs)
+    return Fix(summary=(f"the required podAntiAffinity of {', '.join(names[:MAX_NAMED])} repels this pod; relax that rule "
+                        f"(or move those pods): without them the pod fits {_names(feas)}"),
+               commands=[f"kubectl -n {r.split('/', 1)[0]} get pod {r.split('/', 1)[1]} -o jsonpath='{{.spec.affinity.podAntiAffinity}}'"
+                         for r in names[:MAX_NAMED]])
+
+
 def fix_pod_affinity(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target, anti: bool) -> Fix | None:
     pod = rec.pc.pod
     aff = pod.spec.affinity
+    if anti and all(rec.result.verdicts[n][0].reasons == (REASON_EXISTING_ANTI,) for n in cause.nodes):
+        return fix_existing_anti_affinity(cs, rec, cause)
     if aff is None:
         return None
     own = aff.pod_anti_affinity if anti else aff.pod_affinity
     if own is None or not own.required_during_scheduling_ignored_during_execution:
-        return None  # existing pods' anti-affinity: not this pod's spec to change
+        return None
     field_name = "podAntiAffinity" if anti else "podAffinity"
     new_aff = msgspec.structs.replace(aff, **{"pod_anti_affinity" if anti else "pod_affinity": None})
     p1 = msgspec.structs.replace(pod, spec=msgspec.structs.replace(pod.spec, affinity=new_aff))
-    feas = feasible_with_pod(cs, p1)
+    feas = feasible_with_pod(cs, p1, rec, frozenset({"InterPodAffinity"}))
     if not feas:
         return None
     path = f"{tgt.spec_path}/affinity/{field_name}/requiredDuringSchedulingIgnoredDuringExecution"
@@ -505,7 +543,7 @@ def fix_pod_affinity(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Targe
 def fix_node_name(cs: ClusterState, rec: Recomputed, tgt: Target) -> Fix | None:
     pod = rec.pc.pod
     p1 = msgspec.structs.replace(pod, spec=msgspec.structs.replace(pod.spec, node_name=""))
-    feas = feasible_with_pod(cs, p1)
+    feas = feasible_with_pod(cs, p1, rec, frozenset({"NodeName"}))
     if not feas:
         return None
     cmds = [f"kubectl -n {pod.metadata.namespace} delete pod {pod.metadata.name}"]
@@ -518,7 +556,7 @@ def fix_node_name(cs: ClusterState, rec: Recomputed, tgt: Target) -> Fix | None:
 def fix_gates(cs: ClusterState, rec: Recomputed) -> Fix | None:
     pod = rec.pc.pod
     p1 = msgspec.structs.replace(pod, spec=msgspec.structs.replace(pod.spec, scheduling_gates=()))
-    feas = feasible_with_pod(cs, p1)
+    feas = feasible_with_pod(cs, p1, rec, frozenset({"SchedulingGates"}))
     body = '[{"op":"remove","path":"/spec/schedulingGates"}]'
     cmd = f"kubectl -n {pod.metadata.namespace} patch pod {pod.metadata.name} --type=json -p '{body}'"
     where = f"it would then fit {_names(feas)}" if feas else "but even then no node fits yet (see the node table)"

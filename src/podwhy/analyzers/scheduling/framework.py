@@ -13,6 +13,7 @@ reports), so the explanation can show all obstacles at once.
 from __future__ import annotations
 
 import copy
+import functools
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -142,7 +143,10 @@ class NodeInfo:
     # (protocol, port) -> [(hostIP, holder pod ref)]
     used_ports: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=dict)
     allocatable: ResourceMap = field(default_factory=dict)
+    # Equivalence keys: nodes with equal labels (resp. taints + spec.unschedulable) get equal verdicts
+    # from label-only (resp. taint-only) plugins.
     static_key: int = 0
+    taint_key: int = 0
 
     @property
     def name(self) -> str:
@@ -162,11 +166,11 @@ class NodeInfo:
     def clone(self) -> NodeInfo:
         return NodeInfo(node=self.node, pods=list(self.pods), requested=dict(self.requested),
                         used_ports={k: list(v) for k, v in self.used_ports.items()},
-                        allocatable=self.allocatable, static_key=self.static_key)
+                        allocatable=self.allocatable, static_key=self.static_key, taint_key=self.taint_key)
 
     def without(self, victims: Iterable[Pod], requests: Callable[[Pod], Mapping[str, int]]) -> NodeInfo:
         gone = {id(v) for v in victims}
-        ni = NodeInfo(node=self.node, allocatable=self.allocatable, static_key=self.static_key)
+        ni = NodeInfo(node=self.node, allocatable=self.allocatable, static_key=self.static_key, taint_key=self.taint_key)
         for p in self.pods:
             if id(p) not in gone:
                 ni.add_pod(p, requests(p))
@@ -201,12 +205,15 @@ class ClusterState:
         self.snap = snap
         self.nodes: list[Node] = list(snap.nodes if nodes is None else nodes)
         self._req_cache: dict[int, ResourceMap] = {}
+        self._prio_cache: dict[int, int] = {}
         self.infos: dict[str, NodeInfo] = {}
         static_keys: dict[Hashable, int] = {}
+        taint_keys: dict[Hashable, int] = {}
         for n in self.nodes:
             key = (tuple(sorted(n.metadata.labels.items())), n.spec.taints, n.spec.unschedulable)
             sk = static_keys.setdefault(key, len(static_keys))
-            self.infos[n.metadata.name] = NodeInfo(node=n, allocatable=node_allocatable(n), static_key=sk)
+            tk = taint_keys.setdefault((n.spec.taints, n.spec.unschedulable), len(taint_keys))
+            self.infos[n.metadata.name] = NodeInfo(node=n, allocatable=node_allocatable(n), static_key=sk, taint_key=tk)
         self.bound: list[tuple[Pod, NodeInfo]] = []
         self.nominated: list[Pod] = []
         for p in snap.pods:
@@ -235,6 +242,14 @@ class ClusterState:
                 pns = p.metadata.namespace
                 self.namespace_labels.setdefault(pns, {"kubernetes.io/metadata.name": pns})
 
+    def priority_of(self, p: Pod) -> int:
+        key = id(p)
+        v = self._prio_cache.get(key)
+        if v is None:
+            v = pod_priority(self.snap, p)
+            self._prio_cache[key] = v
+        return v
+
     def requests_of(self, p: Pod) -> ResourceMap:
         key = id(p)
         r = self._req_cache.get(key)
@@ -261,7 +276,7 @@ class ClusterState:
             if old is None:
                 continue
             node = (patched or {}).get(name, old.node)
-            ni = NodeInfo(node=node, allocatable=node_allocatable(node), static_key=next_key)
+            ni = NodeInfo(node=node, allocatable=node_allocatable(node), static_key=next_key, taint_key=-next_key)
             next_key += 1
             for p in old.pods:
                 if id(p) not in gone.get(name, set()):
@@ -269,7 +284,7 @@ class ClusterState:
             new.infos[name] = ni
             changed.add(name)
         for node, pods in added:
-            ni = NodeInfo(node=node, allocatable=node_allocatable(node), static_key=next_key)
+            ni = NodeInfo(node=node, allocatable=node_allocatable(node), static_key=next_key, taint_key=-next_key)
             next_key += 1
             for p in pods:
                 ni.add_pod(p, self.requests_of(p))
@@ -296,6 +311,8 @@ class PodCtx:
     skip: set[str] = field(default_factory=set)
     # The filter result depends on the node's name (spec.nodeName, matchFields), not only its class.
     uses_node_name: bool = False
+    # False in what-if runs (fix verification): plugins may skip building their `detail`.
+    explain: bool = True
 
     @property
     def namespace(self) -> str:
@@ -329,6 +346,8 @@ class Plugin(Protocol):
     name: str
     # True when Filter depends only on the node's labels, taints and spec.unschedulable (shared per class).
     static: bool
+    # True when Filter depends only on the node's taints and spec.unschedulable (a coarser class).
+    taint_only: bool
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None: ...
 
@@ -350,7 +369,7 @@ class CycleResult:
         v = self.verdicts.get(node)
         return v[0] if v else None
 
-    @property
+    @functools.cached_property
     def feasible(self) -> list[str]:
         return [n for n, v in self.verdicts.items() if not v]
 
@@ -397,7 +416,8 @@ def filter_node(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plugins: Sequence[Pl
         if pl.name in pc.skip:
             continue
         if pl.static and memo is not None:
-            key: tuple[str, Hashable] = (pl.name, ni.name if pc.uses_node_name else ni.static_key)
+            node_key: Hashable = ni.taint_key if pl.taint_only else (ni.name if pc.uses_node_name else ni.static_key)
+            key: tuple[str, Hashable] = (pl.name, node_key)
             if key in memo:
                 st = memo[key]
             else:
@@ -418,7 +438,7 @@ def nominated_overlay(cs: ClusterState, pc: PodCtx) -> dict[str, NodeInfo]:
         if (p.metadata.uid and p.metadata.uid == me.uid) or (
                 p.metadata.namespace == me.namespace and p.metadata.name == me.name):
             continue
-        if pod_priority(cs.snap, p) < pc.priority:
+        if cs.priority_of(p) < pc.priority:
             continue
         base = out.get(p.status.nominated_node_name) or cs.infos.get(p.status.nominated_node_name)
         if base is None:
@@ -508,7 +528,7 @@ def predict_preemption(cs: ClusterState, pc: PodCtx, res: CycleResult, plugins: 
         ni = cs.infos.get(nom)
         if ni is not None and not (first is not None and first.code == UNRESOLVABLE):
             for p in ni.pods:
-                if pod_priority(cs.snap, p) < pc.priority and _terminating_by_preemption(p):
+                if cs.priority_of(p) < pc.priority and _terminating_by_preemption(p):
                     return Preemption(message="preemption: " + NOT_ELIGIBLE_TERMINATING)
     per_node: list[tuple[str, str]] = []
     statuses: list[Status] = []
@@ -521,7 +541,7 @@ def predict_preemption(cs: ClusterState, pc: PodCtx, res: CycleResult, plugins: 
             st = unresolvable("DefaultPreemption", PREEMPTION_NOT_HELPFUL)
         else:
             ni = cs.infos[name]
-            victims = [p for p in ni.pods if pod_priority(cs.snap, p) < pc.priority]
+            victims = [p for p in ni.pods if cs.priority_of(p) < pc.priority]
             if not victims:
                 st = unresolvable("DefaultPreemption", NO_VICTIMS)
             else:
@@ -541,6 +561,11 @@ def predict_preemption(cs: ClusterState, pc: PodCtx, res: CycleResult, plugins: 
 def scheduler_message(res: CycleResult, preemption: Preemption | None) -> str:
     if res.num_nodes == 0:
         return NO_NODES_AVAILABLE
+    feasible = res.feasible
+    if feasible:
+        # No FitError at all: the scheduler would pick one of these nodes (not a scheduler message).
+        shown = ", ".join(feasible[:5]) + (f" (+{len(feasible) - 5} more)" if len(feasible) > 5 else "")
+        return f"{len(feasible)}/{res.num_nodes} nodes are feasible: the scheduler would bind the pod to one of {shown}"
     hist = histogram(res.first(n) for n in res.verdicts)
     pre = res.prefilter.message if res.prefilter is not None else None
     return fit_error_message(res.num_nodes, hist, pre, preemption.message if preemption else None)

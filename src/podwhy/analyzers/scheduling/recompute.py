@@ -9,6 +9,7 @@ identical labels/taints/unschedulable inside one cycle (framework.filter_node me
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import msgspec
@@ -39,6 +40,8 @@ class Recomputed:
     result: CycleResult
     preemption: Preemption | None
     scheduling: Scheduling
+    # equivalence-class key (memo of fixes and findings shared by the class)
+    key: str = ""
 
 
 def cluster(ctx: Context) -> ClusterState:
@@ -81,11 +84,20 @@ def evaluate(cs: ClusterState, pod: Pod) -> Recomputed:
     return Recomputed(pc, res, pre, Scheduling(message=msg, nodes=verdicts_to_nodes(res)))
 
 
+def feasible_nodes(cs: ClusterState, pod: Pod, only: Iterable[str] | None = None) -> list[str]:
+    """Just the filters (no preemption, no report) on `only` nodes (PreFilter still sees them all):
+    fix verification."""
+    pc = new_pod_ctx(cs.snap, pod)
+    pc.explain = False
+    return run_cycle(cs, pc, PLUGINS, only=only).feasible
+
+
 def recompute(ctx: Context, pod: Pod) -> Recomputed:
     key = class_key(pod)
     got = ctx.cache.get(key)
     if isinstance(got, Recomputed):
         return got
     rec = evaluate(cluster(ctx), pod)
+    rec.key = key
     ctx.cache[key] = rec
     return rec

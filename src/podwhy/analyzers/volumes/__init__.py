@@ -65,7 +65,7 @@ def analyze(ctx: Context, work: Work) -> None:
             f = affinity.analyze(ctx, work, bound, says)
             if f is not None:
                 found.append(f)
-        elif (says.node_affinity or says.zone) and not snap.has("PersistentVolumeClaim"):
+        elif says.node_affinity or says.zone:
             found.append(affinity.from_text_only(work, says))
         lf = limits.analyze(ctx, work, says)
         if lf is not None:

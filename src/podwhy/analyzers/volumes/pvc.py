@@ -42,7 +42,7 @@ from podwhy.model import PersistentVolume, PersistentVolumeClaim, StorageClass
 
 DEFAULT_ANN = "storageclass.kubernetes.io/is-default-class"
 SHOWN_PVS = 10
-DETAIL_PVS = 200
+DETAIL_PVS = 50
 
 
 def _pvc_ref(pvc: PersistentVolumeClaim) -> str:
@@ -116,7 +116,8 @@ def lost_claim(work: Work, pc: PodClaim, pvc: PersistentVolumeClaim) -> Finding:
     return Finding(
         code="volume.pvc-unbound", severity="error", confidence="certain", rank=RANK_ROOT,
         cause=(f"PersistentVolumeClaim {pc.claim!r} is bound to PersistentVolume {pvc.spec.volume_name!r}, which no "
-               "longer exists (phase Lost): its data is gone or the PV object was deleted."),
+               f"longer exists (claim phase {pvc.status.phase or '?'}): its data is gone or the PV object was "
+               "deleted."),
         evidence=[claim_evidence(work, pc), Evidence(ref=_pvc_ref(pvc), field=".spec.volumeName",
                                                      observed=pvc.spec.volume_name, expected="an existing PV"),
                   Evidence(ref=_pvc_ref(pvc), field=".status.phase", observed=pvc.status.phase or "?")],
@@ -133,7 +134,7 @@ def _pv_table_details(verdicts: list[pvmatch.PVVerdict]) -> dict[str, object]:
 def _static_no_match(ctx: Context, work: Work, pc: PodClaim, pvc: PersistentVolumeClaim, cls: str,
                      why: str, ev: list[Evidence], rank: int = RANK_ROOT) -> Finding:
     snap = ctx.snapshot
-    verdicts = pvmatch.compare_all(pvc, snap.pvs, cls)
+    verdicts = pvmatch.compare_all(pvc, snap.pvs, cls, ctx.cache)
     want = (f"{pvc.spec.resources.requests.get('storage', '?')}, {','.join(pvc.spec.access_modes) or '-'}, "
             f"{pvc.spec.volume_mode or 'Filesystem'}, class {cls or '(none)'}")
     if not snap.has("PersistentVolume"):
@@ -344,7 +345,7 @@ def unbound_claim(ctx: Context, work: Work, pc: PodClaim, pvc: PersistentVolumeC
     ev.append(Evidence(ref=_pvc_ref(pvc), field=cc.field, observed=name))
     sc = find_class(snap, name) if snap.has("StorageClass") else None
     if snap.has("StorageClass") and sc is None:
-        if snap.has("PersistentVolume") and any(v.matches for v in pvmatch.compare_all(pvc, snap.pvs, name)):
+        if snap.has("PersistentVolume") and any(v.matches for v in pvmatch.compare_all(pvc, snap.pvs, name, ctx.cache)):
             return None  # a static PV of that class matches: the PV controller will bind it
         return _class_missing(ctx, work, pc, pvc, name, ev)
     if sc is None:
@@ -398,7 +399,7 @@ def unbound_claim(ctx: Context, work: Work, pc: PodClaim, pvc: PersistentVolumeC
                     ctx, work, pc, pvc, name,
                     f"StorageClass {name!r} has provisioner {NO_PROVISIONER}, so only a pre-created PV can bind it",
                     [*ev, mode_ev])
-            if not any(v.matches for v in pvmatch.compare_all(pvc, snap.pvs, name)):
+            if not any(v.matches for v in pvmatch.compare_all(pvc, snap.pvs, name, ctx.cache)):
                 return _static_no_match(
                     ctx, work, pc, pvc, name,
                     f"StorageClass {name!r} has provisioner {NO_PROVISIONER} (local volumes are never provisioned)",

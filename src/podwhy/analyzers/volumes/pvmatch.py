@@ -12,11 +12,14 @@ first) and carry every requested access mode.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
 
 from podwhy.analyzers.selectors import label_selector_matches
 from podwhy.findings import Evidence
-from podwhy.model import PersistentVolume, PersistentVolumeClaim
-from podwhy.quantity import format_bytes, try_parse
+from podwhy.model import ObjectMeta, PersistentVolume, PersistentVolumeClaim
+from podwhy.quantity import try_parse
 
 PV_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 
@@ -93,8 +96,20 @@ def compare(pvc: PersistentVolumeClaim, pv: PersistentVolume, requested_class: s
     return v
 
 
-def compare_all(pvc: PersistentVolumeClaim, pvs: tuple[PersistentVolume, ...], requested_class: str) -> list[PVVerdict]:
-    return [compare(pvc, pv, requested_class) for pv in pvs]
+def compare_all(pvc: PersistentVolumeClaim, pvs: tuple[PersistentVolume, ...], requested_class: str,
+                cache: dict[str, Any] | None = None) -> list[PVVerdict]:
+    """`compare` against every PV. With `cache`, claims of the same shape (a StatefulSet's claims) share the work;
+    only PVs whose claimRef names this very claim are compared again."""
+    if cache is None:
+        return [compare(pvc, pv, requested_class) for pv in pvs]
+    sel = msgspec.json.encode(pvc.spec.selector).decode() if pvc.spec.selector is not None else ""
+    key = (f"volumes.pvmatch:{requested_class}|{pvc.spec.resources.requests.get('storage')}|"
+           f"{','.join(pvc.spec.access_modes)}|{pvc.spec.volume_mode}|{sel}")
+    shape = PersistentVolumeClaim(metadata=ObjectMeta(name="", namespace=""), spec=pvc.spec)
+    base: list[PVVerdict] | None = cache.get(key)
+    if base is None:
+        base = cache[key] = [compare(shape, pv, requested_class) for pv in pvs]
+    return [compare(pvc, pv, requested_class) if bound_to(pv, pvc) else v for pv, v in zip(pvs, base, strict=True)]
 
 
 def row_text(v: PVVerdict) -> str:
@@ -116,8 +131,3 @@ def evidence(verdicts: list[PVVerdict], want: str, limit: int = 10) -> list[Evid
     return [Evidence(ref=f"PersistentVolume/{v.pv}", field=".spec (capacity, accessModes, volumeMode, class, claimRef)",
                      observed=f"{row_text(v)}: {'; '.join(v.mismatches) or 'matches'}", expected=want)
             for v in verdicts[:limit]]
-
-
-def size_text(q: object) -> str:
-    f = try_parse(q if isinstance(q, str | int | float) else None)
-    return format_bytes(f) if f is not None else str(q)

@@ -41,6 +41,8 @@ PVC_PROBLEM = re.compile(r'error processing PVC (?P<claim>\S+): (?P<err>[^:]+)|P
                          r'persistentvolumeclaims? "(?P<claim3>[^"]+)" not found')
 # local/hostPath volumes (pkg/volume/local, hostpath): `path %q does not exist`, `hostPath type check failed`.
 PATH_MISSING = re.compile(r'path "(?P<path>[^"]+)" does not exist|hostPath type check failed: (?P<hp>.*)')
+# Token controller naming of legacy ServiceAccount token secrets (<= 1.23 auto-created): `<sa>-token-<5 chars>`.
+SA_TOKEN = re.compile(r"^[a-z0-9.-]+-token-[a-z0-9]{5}$")
 TIMEOUT = re.compile(r"unmounted volumes=\[(?P<vols>[^\]]*)\]|list of unmounted volumes=\[(?P<vols2>[^\]]*)\]")
 
 REASONS = ("FailedMount", "FailedAttachVolume", "FailedMapVolume")
@@ -162,14 +164,20 @@ def _source_missing(ctx: Context, work: Work, e: Event, kind: str, name: str, ke
     vname = vol.group("vol") if vol else "?"
     cmd = (f"kubectl create {'secret generic' if title == 'Secret' else 'configmap'} {name or '<name>'} -n {ns} "
            "--from-literal=<key>=<value>")
+    summary = (f"Create the {title} (with the keys the volume's items list), fix its name in the pod's volumes, or "
+               "set `optional: true` on the volume source.")
+    cmds = [cmd, f"kubectl get {title.lower()}s -n {ns}"]
+    if title == "Secret" and SA_TOKEN.match(name or ""):
+        # A legacy ServiceAccount token secret (<sa>-token-xxxxx) that was deleted or rotated: the pod still names it.
+        tail += (" It is a ServiceAccount token secret that was deleted or rotated after the pod was created.")
+        summary = "Delete the pod so its controller recreates it with the ServiceAccount's current token."
+        cmds = [f"kubectl delete pod {work.name} -n {ns}", f"kubectl get serviceaccounts -n {ns}"]
     return Finding(
         code="start.mount-failed", severity="error", confidence=conf, rank=20,
         cause=f"Volume {vname!r} cannot be mounted: {what} does not exist in namespace {ns!r}.{tail}",
         evidence=ev, group_key=f"{title.lower()}={ns}/{name or key}",
         details={"class": "volume-source-missing", "volume": vname, "kind": title, "name": name, "key": key or None},
-        fix=Fix(summary=(f"Create the {title} (with the keys the volume's items list), fix its name in the pod's "
-                         "volumes, or set `optional: true` on the volume source."),
-                commands=[cmd, f"kubectl get {title.lower()}s -n {ns}"]))
+        fix=Fix(summary=summary, commands=cmds))
 
 
 def _generic(work: Work, e: Event, cls: str, why: str, summary: str, cmds: list[str], conf: Confidence = "likely") -> Finding:
@@ -236,7 +244,7 @@ def classify(ctx: Context, work: Work, e: Event) -> Finding:
     if m:
         where = work.pod.spec.node_name if work.pod else "?"
         return _generic(work, e, "path-missing",
-                        f"A local/hostPath volume's path is missing on node {where!r}: {msg}",
+                        f"A local/hostPath volume's path is missing (or of the wrong type) on node {where!r}: {msg}",
                         "Create the directory on that node (local PVs need it pre-created), or fix the path / "
                         "hostPath.type.", [f"kubectl describe pod {work.name} -n {work.namespace}"], "certain")
     m = TIMEOUT.search(msg)

@@ -173,6 +173,10 @@ def exceeded(failure: Failure, tgt: Target, via: str, spec: PodSpec | None, quot
         if r.message_requested and r.template is not None and r.requested is not None and r.template != r.requested:
             cause += (f" (The API server counted {r.resource}={r.message_requested} per pod but the template gives "
                       f"{fmt(r.resource, r.template)}: LimitRange defaults or a mutating webhook change the pod.)")
+    # The API server stops at the first quota that fails: say which others would reject the pod next.
+    also = _also_exceeded(quotas or [], name, usage) if "pod" in what else []
+    if also:
+        cause += " Also over after that: " + "; ".join(f"ResourceQuota {q!r} {res}" for q, res, _ in also) + "."
     quota_ref = f"resourcequota/{name}"
     cmds = [f"kubectl describe {quota_ref} -n {ns}"]
     if raise_to:
@@ -203,7 +207,8 @@ def exceeded(failure: Failure, tgt: Target, via: str, spec: PodSpec | None, quot
         group_key=f"quota={ns}/{name}",
         details={"quota": name, "recomputed": quota is not None and spec is not None,
                  "message": {"requested": req_m, "used": used_m, "limited": lim_m},
-                 "resources": [r.as_dict(missing) for r in rows]},
+                 "resources": [r.as_dict(missing) for r in rows],
+                 "alsoExceeded": [{"quota": q, "resource": res, "over": over} for q, res, over in also]},
         fix=Fix(summary=summary, commands=cmds + cmds_template))
 
 
@@ -213,6 +218,21 @@ def _split(res: str) -> tuple[str, str]:
     if not dot or which not in ("requests", "limits"):
         return "requests", res
     return which, base
+
+
+def _also_exceeded(quotas: list[ResourceQuota], skip: str, usage: dict[str, int]) -> list[tuple[str, str, str]]:
+    """(quota, resource, over-by) for the other scope-less quotas one more pod would exceed."""
+    out = []
+    for q in quotas:
+        if q.metadata.name == skip or q.spec.scopes or q.spec.scope_selector is not None:
+            continue
+        for res in sorted(set(q.status.hard) | set(q.spec.hard)):
+            if res not in usage:
+                continue
+            hard, used = _quota_values(q, res)
+            if hard is not None and used is not None and used + usage[res] > hard:
+                out.append((q.metadata.name, res, fmt(res, used + usage[res] - hard)))
+    return out
 
 
 def _placeholder(res: str) -> str:

@@ -81,6 +81,7 @@ class _State:
 class InterPodAffinity:
     name = NAME
     static = False
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         pod = pc.pod

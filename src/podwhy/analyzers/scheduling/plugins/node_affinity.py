@@ -88,6 +88,7 @@ def explain(pod: Pod, labels: dict[str, str], name: str) -> dict[str, Any]:
 class NodeAffinity:
     name = NAME
     static = True
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         sel = required_selector(pc.pod)

@@ -20,6 +20,7 @@ REASON = "node(s) didn't match the requested node name"
 class NodeName:
     name = NAME
     static = False
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         return None if pc.pod.spec.node_name else PreFilterOutcome(skip=True)

@@ -31,6 +31,7 @@ def conflicts(ni: NodeInfo, ip: str, proto: str, port: int) -> list[str]:
 class NodePorts:
     name = NAME
     static = False
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         ports = host_ports(pc.pod)

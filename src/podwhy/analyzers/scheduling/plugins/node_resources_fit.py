@@ -5,6 +5,7 @@ pkg/scheduler/util/utils.go IsScalarResourceName; arithmetic per semantics A2.6.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from podwhy.analyzers.scheduling.framework import (
@@ -16,12 +17,18 @@ from podwhy.analyzers.scheduling.framework import (
     PreFilterOutcome,
     Status,
 )
-from podwhy.quantity import format_resource
+from podwhy.quantity import format_resource as _format_resource
 
 NAME = "NodeResourcesFit"
 # fit.go (1.18+; "Insufficient pods" before): the pod-count limit.
 REASON_PODS = "Too many pods"
 BASIC = ("cpu", "memory", "ephemeral-storage")
+
+
+@functools.lru_cache(maxsize=65536)
+def format_resource(name: str, amount: int) -> str:
+    # Exact Fraction formatting is slow and the same few numbers repeat across thousands of nodes.
+    return _format_resource(name, amount)
 
 
 def insufficient(name: str) -> str:
@@ -58,18 +65,24 @@ def numbers(name: str, req: int, used: int, alloc: int) -> dict[str, str]:
             if free >= 0 else "-" + format_resource(name, -free)}
 
 
-def fit_failures(requests: dict[str, int], ni: NodeInfo, pods_on_node: int) -> list[tuple[str, str, int, int, int, bool]]:
+def check_order(requests: dict[str, int]) -> list[tuple[str, int]]:
+    """(resource, request) in fit.go's order: cpu, memory, ephemeral-storage, then scalars (sorted here;
+    Go iterates a map)."""
+    checked = checked_resources(requests)
+    names = [n for n in BASIC if n in checked] + sorted(n for n in checked if n not in BASIC)
+    return [(n, checked[n]) for n in names]
+
+
+def fit_failures(requests: dict[str, int] | list[tuple[str, int]], ni: NodeInfo,
+                 pods_on_node: int) -> list[tuple[str, str, int, int, int, bool]]:
     """(reason, resource, requested, used, allocatable, unresolvable) for every failing check, in fit.go order."""
     out: list[tuple[str, str, int, int, int, bool]] = []
     allowed = ni.allocatable.get("pods", 0)
     if pods_on_node + 1 > allowed:
         out.append((REASON_PODS, "pods", 1, pods_on_node, allowed, False))
-    checked = checked_resources(requests)
-    if not checked:
-        return out  # BestEffort-like: nothing else to compare
-    names = [n for n in BASIC if n in checked] + sorted(n for n in checked if n not in BASIC)
-    for n in names:
-        r = checked[n]
+    order = check_order(requests) if isinstance(requests, dict) else requests
+    # Nothing requested (BestEffort-like): only the pod count is compared.
+    for n, r in order:
         alloc = ni.allocatable.get(n, 0)
         used = ni.requested.get(n, 0)
         if r > alloc - used:
@@ -89,17 +102,23 @@ def summary_line(name: str, req: int, used: int, alloc: int) -> str:
 class NodeResourcesFit:
     name = NAME
     static = False
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         return None
 
     def filter(self, cs: ClusterState, pc: PodCtx, ni: NodeInfo) -> Status | None:
-        fails = fit_failures(pc.requests, ni, len(ni.pods))
+        order = pc.state.get(NAME)
+        if order is None:
+            order = pc.state[NAME] = check_order(pc.requests)
+        fails = fit_failures(order, ni, len(ni.pods))
         if not fails:
             return None
+        code = UNRESOLVABLE if any(f[5] for f in fails) else UNSCHEDULABLE
+        if not pc.explain:
+            return Status(code, tuple(f[0] for f in fails), NAME, None)
         detail: dict[str, Any] = {}
         for _, n, r, used, alloc, _uu in fails:
             detail[n] = numbers(n, r, used, alloc)
         detail["summary"] = "; ".join(summary_line(n, r, used, alloc) for _, n, r, used, alloc, _ in fails)
-        code = UNRESOLVABLE if any(f[5] for f in fails) else UNSCHEDULABLE
         return Status(code, tuple(f[0] for f in fails), NAME, detail)

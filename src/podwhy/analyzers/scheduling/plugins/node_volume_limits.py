@@ -56,6 +56,7 @@ def csi_volumes(cs: ClusterState, pod: Pod) -> dict[str, str]:
 class NodeVolumeLimits:
     name = NAME
     static = False
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         if not pc.pod.spec.volumes or not cs.snap.has("CSINode") or not cs.snap.has("PersistentVolumeClaim"):

@@ -41,6 +41,7 @@ class _Constraint:
 class PodTopologySpread:
     name = NAME
     static = False
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         pod = pc.pod
@@ -74,8 +75,6 @@ class PodTopologySpread:
     def filter(self, cs: ClusterState, pc: PodCtx, ni: NodeInfo) -> Status | None:
         cons: list[_Constraint] = pc.state.get(NAME, [])
         labels = ni.labels
-        # TpKeyToDomainsNum is keyed by topologyKey: the last constraint with a key wins.
-        domains = {c.spec.topology_key: len(c.counts) for c in cons}
         for i, c in enumerate(cons):
             key = c.spec.topology_key
             val = labels.get(key)
@@ -85,7 +84,9 @@ class PodTopologySpread:
             self_match = 1 if c.selector.matches(pc.labels) else 0
             min_match = min(c.counts.values()) if c.counts else MAX_INT32
             min_domains = c.spec.min_domains if c.spec.min_domains is not None else 1
-            if domains[key] < min_domains:
+            # minMatchNum: eligible domains of THIS constraint (len(TpValueToMatchNum[i])).
+            domains = len(c.counts)
+            if domains < min_domains:
                 min_match = 0
             match = c.counts.get(val, 0)
             skew = match + self_match - min_match
@@ -95,7 +96,7 @@ class PodTopologySpread:
                     "min": min_match, "skew": skew, "maxSkew": c.spec.max_skew, "counts": dict(sorted(c.counts.items())),
                     "summary": (f"{key}={val} has {match} matching pod(s){' + this pod' if self_match else ''}, "
                                 f"least-loaded domain has {min_match}"
-                                f"{f' (only {domains[key]} domain(s) < minDomains {min_domains})' if domains[key] < min_domains else ''}"
+                                f"{f' (only {domains} domain(s) < minDomains {min_domains})' if domains < min_domains else ''}"
                                 f": skew {skew} > maxSkew {c.spec.max_skew}"),
                 }
                 return unschedulable(NAME, REASON, detail=detail)

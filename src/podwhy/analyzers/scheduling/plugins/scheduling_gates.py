@@ -23,6 +23,7 @@ def gates_reason(names: list[str]) -> str:
 class SchedulingGates:
     name = NAME
     static = False
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         gates = [g.name for g in pc.pod.spec.scheduling_gates]

@@ -55,6 +55,7 @@ def _q(s: str) -> str:
 class TaintToleration:
     name = NAME
     static = True
+    taint_only = True
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         return None

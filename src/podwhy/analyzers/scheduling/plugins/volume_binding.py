@@ -133,6 +133,7 @@ def _topology_matches(terms: Any, labels: dict[str, str]) -> bool:
 class VolumeBinding:
     name = NAME
     static = False
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         pod, snap = pc.pod, cs.snap

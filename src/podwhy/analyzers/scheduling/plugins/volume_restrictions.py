@@ -57,6 +57,7 @@ def _needs_check(pod: Pod) -> bool:
 class VolumeRestrictions:
     name = NAME
     static = False
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         pod = pc.pod

@@ -35,6 +35,7 @@ GA = {"failure-domain.beta.kubernetes.io/zone": "topology.kubernetes.io/zone",
 class VolumeZone:
     name = NAME
     static = True
+    taint_only = False
 
     def pre_filter(self, cs: ClusterState, pc: PodCtx) -> PreFilterOutcome | None:
         pod, snap = pc.pod, cs.snap
