@@ -167,7 +167,9 @@ CASES = [
                    "no HTTP answer (TLS handshake with {plain} failed: WRONG_VERSION_NUMBER)")],
         fix_summary="{plain} serves plain HTTP: serve TLS, or configure the runtime for it (containerd hosts.toml "
                     "`server = \"http://{plain}\"`; CRI-O registries.conf `insecure = true`). For this probe: "
-                    "--insecure-registry {plain}."),
+                    "--insecure-registry {plain}.",
+        # The image-pull analyzer's command (read the node's runtime config) is kept with the probe's summary.
+        fix_commands=("kubectl debug node/node-1 -it --image=busybox -- cat /host/etc/containerd/certs.d/{plain}/hosts.toml",)),
         id="HTTPS to a plain-HTTP registry is confirmed from here and by the node"),
 ]
 

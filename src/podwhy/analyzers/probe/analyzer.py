@@ -406,8 +406,10 @@ def _apply(ctx: Context, work: Work, c: StuckContainer, t: ProbeTarget, r: Probe
     group = (f"registry={r.host}" if code.startswith("registry.") else
              f"secret={r.pull_secrets[0]}" if code.startswith("secret.") and r.pull_secrets else f"image={r.image}")
     keep_fix = next((f.fix for f in replaced if f.code == code and f.fix is not None), None)
-    if keep_fix is not None and not fix.commands and keep_fix.commands:
-        fix = keep_fix
+    if keep_fix is not None and not fix.commands and (keep_fix.commands or keep_fix.patches):
+        # The registry's answer words the summary; the image-pull analyzer's commands (secret to
+        # create, image to set) are kept, since the probe has none of its own for this cause.
+        fix = Fix(summary=fix.summary, commands=list(keep_fix.commands), patches=list(keep_fix.patches))
     finding = Finding(code=code, severity="error", confidence=confidence, cause=cause, evidence=evidence, fix=fix,
                       container=c.name, details=details, group_key=group, rank=rank)
     work.findings = [f for f in work.findings if not any(f is x for x in replaced)] + [finding]
