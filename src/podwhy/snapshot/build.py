@@ -5,14 +5,28 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import msgspec
+
 from podwhy.snapshot import ATTR, CLUSTER_SCOPED, Snapshot, SourceInfo, ref_of
 from podwhy.snapshot.sources.decode import Decoded
+
+# Longer event messages are cut (with a note): real ones are at most a few KB.
+MAX_MESSAGE = 64 * 1024
 
 
 def build_snapshot(decoded: Decoded, source: SourceInfo, *, scope_namespace: str | None = None,
                    extra_notes: list[str] | None = None) -> Snapshot:
     grouped: dict[str, list[Any]] = defaultdict(list)
+    nameless: dict[str, int] = defaultdict(int)
+    cut: list[str] = []
     for kind, obj in decoded.objects:
+        if not obj.metadata.name and kind != "Event":
+            nameless[kind] += 1  # not an object the API server could have served
+            continue
+        if kind == "Event" and len(obj.message) > MAX_MESSAGE:
+            # Anyone who may create events can write megabytes; every parser would scan them all.
+            cut.append(f"{obj.metadata.namespace}/{obj.metadata.name} ({len(obj.message):,} characters)")
+            obj = msgspec.structs.replace(obj, message=obj.message[:MAX_MESSAGE] + " …[truncated by podwhy]")
         grouped[kind].append(obj)
     objects: dict[str, list[Any]] = {}
     dups: dict[str, int] = defaultdict(int)
@@ -51,6 +65,12 @@ def build_snapshot(decoded: Decoded, source: SourceInfo, *, scope_namespace: str
         seen[key] = obj
     notes = list(extra_notes or [])
     notes.extend(decoded.notes)
+    if cut:
+        more = f" and {len(cut) - 3} more" if len(cut) > 3 else ""
+        notes.append(f"event message(s) longer than {MAX_MESSAGE:,} characters were cut to that length: "
+                     f"{', '.join(cut[:3])}{more}")
+    for kind, n in sorted(nameless.items()):
+        notes.append(f"skipped {n} {kind} object(s) without metadata.name")
     for kind, n in sorted(dups.items()):
         notes.append(f"{n} duplicate {kind} object(s) in the input: the last one read of each was used")
     unknown = {k: v for k, v in decoded.ignored.items()}
