@@ -14,9 +14,16 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+# (pip's warnings about this machine's extra index locations are noise: keep them out of the log)
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test]' 2> >(grep -v "^WARNING: Location" >&2)
 
-echo "== ruff";         .venv/bin/ruff check src tests benchmarks
-echo "== mypy";         .venv/bin/mypy
-echo "== import-linter"; .venv/bin/lint-imports
-echo "== pytest";       .venv/bin/pytest -n 2 -q "$@"
+# Every gate runs, so one report shows every problem; the script fails if any gate failed.
+failed=()
+echo "== ruff";          .venv/bin/ruff check src tests benchmarks || failed+=(ruff)
+echo "== mypy";          .venv/bin/mypy || failed+=(mypy)
+echo "== import-linter"; .venv/bin/lint-imports || failed+=(import-linter)
+echo "== pytest";        .venv/bin/pytest -n 2 -q "$@" || failed+=(pytest)
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED: ${failed[*]}" >&2
+  exit 1
+fi

@@ -14,10 +14,10 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "podwhy"
 def _writes_stdout(tree: ast.AST) -> list[int]:
     lines = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
-            # print(..., file=stream) to a stream the caller handed in is not stdout
-            if not any(k.arg == "file" for k in node.keywords):
-                lines.append(node.lineno)
+        # print(..., file=stream) to a stream the caller handed in is not stdout
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print" \
+                and not any(k.arg == "file" for k in node.keywords):
+            lines.append(node.lineno)
         if isinstance(node, ast.Attribute) and node.attr == "stdout" and isinstance(node.value, ast.Name) \
                 and node.value.id == "sys":
             lines.append(node.lineno)
