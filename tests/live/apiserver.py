@@ -77,6 +77,8 @@ class Rules:
     # Group-versions this server does not serve, e.g. "events.k8s.io/v1" (an old cluster).
     missing: frozenset[str] = frozenset()
     faults: list[Fault] = field(default_factory=list)
+    # Items served instead of the recorded ones, by "<group-version>/<plural>" (e.g. "v1/pods").
+    objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # Bodies larger than this are gzip-compressed when the client accepts it (kube-apiserver's
     # APIResponseCompression: k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/writers.go,
     # defaultGzipThresholdBytes = 128 KiB).
@@ -297,7 +299,11 @@ class FakeAPIServer:
         key = (res.group_version, res.plural)
         if key not in self._lists:
             file = RECORDED / res.prefix.lstrip("/") / f"{res.plural}.json"
-            if file.is_file():
+            override = self.rules.objects.get(f"{res.group_version}/{res.plural}")
+            if override is not None:
+                lst = {"kind": res.list_kind, "apiVersion": res.group_version,
+                       "metadata": {"resourceVersion": "48990"}, "items": [dict(o) for o in override]}
+            elif file.is_file():
                 lst = json.loads(file.read_text())
             else:
                 lst = {"kind": res.list_kind, "apiVersion": res.group_version, "metadata": {"resourceVersion": "48990"},
@@ -335,13 +341,16 @@ class FakeAPIServer:
         if not rest:
             return "discovery", gv
         ns = None
-        if len(rest) == 3 and rest[0] == "namespaces":
+        if len(rest) in (3, 4) and rest[0] == "namespaces":
             ns, rest = rest[1], rest[2:]
-        if len(rest) != 1:
+        name = rest[1] if len(rest) == 2 else None
+        if len(rest) not in (1, 2):
             return "notfound", None
         res = self._resources.get((gv, rest[0]))
         if res is None or (ns is not None and not res.namespaced):
             return "notfound", None
+        if name is not None:
+            return "object", (res, ns, name)
         return "list", (res, ns)
 
     def discovery(self, which: str) -> dict[str, Any]:
@@ -461,6 +470,20 @@ class _Handler(BaseHTTPRequestHandler):
         if what == "notfound":
             self._send(404, status_body(404, "NotFound", "the server could not find the requested resource",
                                         {}))
+            return
+        if what == "object":
+            res, ns, name = detail
+            denied = api.forbidden(res, ns)
+            if denied is not None:
+                self._send(403, denied)
+                return
+            found = next((o for o in api.full_list(res)["items"] if o["metadata"]["name"] == name
+                          and o["metadata"].get("namespace") == ns), None)
+            if found is None:
+                self._send(404, status_body(404, "NotFound", f'{res.plural} "{name}" not found',
+                                            {"name": name, "kind": res.plural}))
+                return
+            self._send(200, {"kind": res.kind, "apiVersion": res.group_version, **found})
             return
         res, ns = detail
         denied = api.forbidden(res, ns)

@@ -161,7 +161,7 @@ def test_live_source_gets_secrets_through_the_kubeconfig(fake_api: _FakeAPI, tmp
     src = LiveSecretSource(str(kubeconfig), None, 5.0)
     res = resolve(src, "shop", ["regcred", "forbidden", "gone"], "r.io/app")
     assert [(c.secret, c.username) for c in res.credentials] == [("shop/regcred", "live")]
-    assert res.problems == ["shop/forbidden: cannot read it (403 Forbidden)"]
+    assert res.problems == ["shop/forbidden: cannot read it (HTTP 403 Forbidden)"]
     assert res.missing == ["shop/gone: not found"]
     assert fake_api.paths == ["/api/v1/namespaces/shop/secrets/regcred", "/api/v1/namespaces/shop/secrets/forbidden",
                               "/api/v1/namespaces/shop/secrets/gone"]

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from podwhy.analyzers.imagepull.pullsecrets import matching_keys
 from podwhy.model.config import DockerConfigEntry
@@ -235,52 +236,27 @@ class FileSecretSource:
 
 # ---- live: GET through the official client's configuration -----------------------------------------------
 class LiveSecretSource:
-    """GET /api/v1/namespaces/NS/secrets/NAME with the kubeconfig's credentials (in-cluster as a fallback)."""
+    """GET /api/v1/namespaces/NS/secrets/NAME through the live source's own client (same kubeconfig,
+    context, exec plugins and in-cluster fallback as the scan), as raw JSON: no client model objects."""
 
     def __init__(self, kubeconfig: str | None, context: str | None, timeout: float) -> None:
-        self._kubeconfig = kubeconfig
-        self._context = context
-        self._timeout = timeout
-        self._api: Any = None
-        self._setup_error: str | None = None
-        self._lock = threading.Lock()
+        from podwhy.snapshot.sources.live import ObjectReader
 
-    def _core(self) -> Any:
-        with self._lock:
-            if self._api is None and self._setup_error is None:
-                from kubernetes import client, config
-
-                try:
-                    api_client = config.new_client_from_config(  # type: ignore[no-untyped-call]
-                        config_file=self._kubeconfig, context=self._context)
-                except Exception:
-                    try:
-                        config.load_incluster_config()  # type: ignore[no-untyped-call]
-                        api_client = client.ApiClient()
-                    except Exception:
-                        self._setup_error = "no usable kubeconfig or in-cluster configuration"
-                if self._setup_error is None:
-                    self._api = client.CoreV1Api(api_client)
-            if self._api is None:
-                raise SecretUnavailable("error", self._setup_error or "no API client")
-            return self._api
+        self._reader = ObjectReader(kubeconfig, context, timeout)
 
     def get(self, namespace: str, name: str) -> RawSecret:
-        from kubernetes.client.exceptions import ApiException
+        from podwhy.snapshot.sources.live import ObjectUnavailable
 
-        core = self._core()
         try:
-            resp = core.read_namespaced_secret(name, namespace, _preload_content=False,
-                                               _request_timeout=self._timeout)
-            obj = json.loads(resp.data)
-        except ApiException as exc:
-            # Only the status: the exception's text carries response headers and body.
-            if exc.status == 404:
-                raise SecretUnavailable("not-found", "not found") from None
-            if exc.status in (401, 403):
-                raise SecretUnavailable("forbidden", f"cannot read it ({exc.status} {'Forbidden' if exc.status == 403 else 'Unauthorized'})") from None
-            raise SecretUnavailable("error", f"API error {exc.status}") from None
-        except Exception as exc:
-            raise SecretUnavailable("error", f"API request failed ({type(exc).__name__})") from None
-        return RawSecret(type=str(obj.get("type") or ""),
-                         data={str(k): str(v) for k, v in (obj.get("data") or {}).items()})
+            obj = json.loads(self._reader.get(f"/api/v1/namespaces/{quote(namespace, safe='')}/secrets/"
+                                              f"{quote(name, safe='')}"))
+        except ObjectUnavailable as exc:
+            raise SecretUnavailable(exc.kind, exc.why) from None
+        except ValueError:
+            raise SecretUnavailable("error", "the API server's answer is not JSON") from None
+        if not isinstance(obj, dict):
+            raise SecretUnavailable("error", "the API server's answer is not an object")
+        raw = obj.get("data")
+        data: dict[Any, Any] = raw if isinstance(raw, dict) else {}
+        return RawSecret(type=str(obj.get("type") or ""), data={str(k): str(v) for k, v in data.items()})
+

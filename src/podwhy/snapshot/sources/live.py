@@ -601,6 +601,56 @@ def _notes(results: list[_KindResult], cluster: _Cluster, scope: str | None) -> 
     return notes
 
 
+class ObjectUnavailable(Exception):
+    """One object could not be read: `kind` is "not-found", "forbidden" or "error"; `why` says more."""
+
+    def __init__(self, kind: str, why: str) -> None:
+        super().__init__(why)
+        self.kind = kind
+        self.why = why
+
+
+class ObjectReader:
+    """GET single objects as raw JSON with exactly the configuration and credentials `load_live` uses
+    (kubeconfig, $KUBECONFIG merge, context, exec plugins, in-cluster). Used by the registry probe to
+    read a pull secret at probe time: the bytes are handed to the caller and never stored or logged.
+    """
+
+    def __init__(self, kubeconfig: str | None, context: str | None, timeout: float) -> None:
+        self._args = (kubeconfig, context)
+        self._timeout = timeout
+        self._client: _Client | None = None
+        self._error: str | None = None
+        self._lock = threading.Lock()
+
+    def _get_client(self) -> _Client:
+        with self._lock:
+            if self._client is None and self._error is None:
+                try:
+                    self._client = _Client(_configure(*self._args), self._timeout)
+                except ClusterError as exc:
+                    self._error = str(exc)
+            if self._client is None:
+                raise ObjectUnavailable("error", self._error or "no API client")
+            return self._client
+
+    def get(self, path: str) -> bytes:
+        client = self._get_client()
+        try:
+            return client.get(path)
+        except _Failed as exc:
+            if exc.status == 404:
+                raise ObjectUnavailable("not-found", "not found") from None
+            if exc.status in (401, 403):
+                raise ObjectUnavailable("forbidden", f"cannot read it ({exc.why})") from None
+            raise ObjectUnavailable("error", exc.why) from None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+
+
 def load_live(*, kubeconfig: str | None = None, context: str | None = None, namespace: str | None = None,
               all_namespaces: bool = False, timeout: float = 30.0,
               progress: TextIO | None = None) -> tuple[Snapshot, str]:
