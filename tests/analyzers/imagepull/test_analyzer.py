@@ -540,3 +540,26 @@ def test_legacy_dockercfg_secret_is_read():  # type: ignore[no-untyped-def]
                      "app")
     assert codes(fs) == ["registry.auth-failed"]
     assert "The kubelet sent the credentials of old: https://registry.example.com" in fs[0].cause
+
+
+def test_ambiguous_pull_points_at_the_registry_probe_to_settle_it() -> None:
+    from helpers import diagnose_yaml
+
+    report = diagnose_yaml("""
+apiVersion: v1
+kind: Pod
+metadata: {name: tool-1, namespace: ops, uid: t1}
+spec:
+  nodeName: node-1
+  containers: [{name: app, image: acme/private-tool:2}]
+status:
+  phase: Pending
+  containerStatuses:
+  - name: app
+    state: {waiting: {reason: ErrImagePull, message: 'failed to pull and unpack image "docker.io/acme/private-tool:2": failed to resolve reference "docker.io/acme/private-tool:2": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed'}}
+""")
+    f = report.subjects[0].findings[0]
+    assert f.code == "image.not-found-or-unauthorized"
+    assert f.fix is not None
+    assert f.fix.commands[0] == ("podwhy pod tool-1 -n ops --probe-registry   "
+                                 "# asks the registry, with the pod's pull secrets")

@@ -144,6 +144,12 @@ def _events_for_container(c: StuckContainer, events: list[Event], pulls: list[St
 
 
 # ------------------------------------------------------------------------------------------------------
+def _probe_cmd(case: ContainerCase) -> str:
+    """podwhy's own registry probe settles what the events cannot (tag, repository, credentials)."""
+    w = case.work
+    return f"podwhy pod {w.name} -n {w.namespace} --probe-registry   # asks the registry, with the pod's pull secrets"
+
+
 def _diagnose(ctx: Context, case: ContainerCase) -> list[Finding]:
     snap = ctx.snapshot
     c = case.c
@@ -530,7 +536,7 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
         if near:
             cmds, patches = _set_image(case, _with_repo(c.image, ref, near[0]))
         else:
-            cmds = [f"crane ls {repo}   # confirms whether the repository exists, with your own login"]
+            cmds = [_probe_cmd(case)]
         group = image_key
     elif code == "image.not-found-or-unauthorized":
         cause = (f"Registry {host} will not say whether {repo} does not exist or is private: it refused the pull "
@@ -543,7 +549,7 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
             cause += " containerd adds that no credentials were sent at all."
         summary = ("Check the name and tag; if the image is private, give the pod credentials for "
                    f"{_server(case)}.")
-        cmds = [f"crane manifest {ref.with_default_tag if ref else c.image}   # anonymous; then with `crane auth login`"]
+        cmds = [_probe_cmd(case)]
         if audit.problems:
             summary += f" First fix the pull secret ({', '.join(sorted({p.kind for p in audit.problems}))} above)."
         elif not audit.has_any_secret:
@@ -745,7 +751,7 @@ def _tag_not_found(ctx: Context, case: ContainerCase, cls: Classification,
         cmds, patches = _set_image(case, str(best["image"]))
         summary = f"Use an existing tag, e.g. {best['image']!r} (nearest to {ref.tag!r})."
     else:
-        cmds = [f"crane ls {ref.repository}   # or: skopeo list-tags docker://{ref.repository}"]
+        cmds = [_probe_cmd(case)]
         patches = []
         summary = "Point the image at a tag that exists in the registry, or push this tag."
     return cause, summary, cmds, patches, conf
