@@ -25,6 +25,7 @@ def check_report(doc: dict[str, Any]) -> None:
     src = _req(doc, "source", dict, "$")
     assert src.get("kind") in ("files", "dump", "live"), src
     _req(src, "detail", str, "$.source")
+    with_nodes: set[str] = set()
     for i, s in enumerate(_req(doc, "subjects", list, "$")):
         p = f"$.subjects[{i}]"
         ref = _req(s, "ref", str, p)
@@ -50,6 +51,13 @@ def check_report(doc: dict[str, Any]) -> None:
         sched = s.get("scheduling")
         if sched is not None:
             _req(sched, "message", str, f"{p}.scheduling")
+            if "sameNodesAs" in sched:
+                # `scan --max-node-verdicts`: the list is that of an earlier subject, which has it.
+                same = _req(sched, "sameNodesAs", str, f"{p}.scheduling")
+                assert "nodes" not in sched, f"{p}.scheduling: both nodes and sameNodesAs"
+                assert same in with_nodes, f"{p}.scheduling.sameNodesAs: {same} has no node list before it"
+                continue
+            with_nodes.add(s.get("ref", ""))
             for k, n in enumerate(_req(sched, "nodes", list, f"{p}.scheduling")):
                 np_ = f"{p}.scheduling.nodes[{k}]"
                 _req(n, "name", str, np_)

@@ -23,3 +23,16 @@ def test_report_follows_the_contract(path: Path) -> None:
     doc = json.loads(out)
     check_report(doc)
     assert not [n for n in doc["notes"] if n.startswith("internal.")]
+
+
+def test_a_cluster_without_nodes_lists_an_empty_node_list(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    p.write_text("apiVersion: v1\nkind: NodeList\nitems: []\n---\napiVersion: v1\nkind: Pod\n"
+                 "metadata: {name: p, namespace: default}\nspec: {containers: [{name: c, image: nginx}]}\n"
+                 "status: {phase: Pending}\n")
+    rc, out, _ = run_cli("pod", "p", "-o", "json", "--from", str(p))
+    doc = json.loads(out)
+    check_report(doc)
+    assert rc == 1
+    assert doc["subjects"][0]["scheduling"] == {"message": "no nodes available to schedule pods", "nodes": []}
+    assert doc["subjects"][0]["findings"][0]["code"] == "sched.no-nodes"

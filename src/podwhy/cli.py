@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="NAME is an owner: every pod of that Deployment/ReplicaSet/StatefulSet/Job/DaemonSet")
     scan = sub.add_parser("scan", parents=[common], help="every stuck pod and failing controller")
     scan.add_argument("-A", "--all-namespaces", action="store_true", help="all namespaces")
+    scan.add_argument("--max-node-verdicts", type=int, default=250_000, metavar="N",
+                      help="above N per-node scheduling verdicts in all, pods of one equivalence class share one "
+                           "node list (sameNodesAs); 0 = list every node for every pod (default 250000)")
     return p
 
 
@@ -173,7 +176,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                                ca_files=tuple(args.registry_ca), timeout=args.probe_timeout)),
             progress=err if err.isatty() else None,
         )
-    report = diagnose(snap, now=now, options=opts, selection=sel)
+    report = diagnose(snap, now=now, options=opts, selection=sel,
+                      max_node_verdicts=getattr(args, "max_node_verdicts", 0))
     _KEEPALIVE[:] = [snap, report]
 
     color = (not args.no_color) and out.isatty() and "NO_COLOR" not in os.environ

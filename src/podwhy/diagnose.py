@@ -7,6 +7,7 @@ cause first, 4. group subjects across the cluster by (code, key) of their first 
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from collections import defaultdict
 from collections.abc import Iterable
@@ -135,23 +136,30 @@ def unknown_kinds_note(snapshot: Snapshot) -> str | None:
 def fold_node_verdicts(subjects: list[Subject], budget: int) -> str | None:
     """Keep a report's size bounded: when the subjects' `scheduling.nodes` lists hold more than
     `budget` node verdicts in all, a subject whose list is the very list of an earlier subject (one
-    equivalence class: same spec, same verdicts) keeps its message but names that subject in
-    `sameNodesAs` instead of repeating the list. Returns the note that says so (None: nothing folded)."""
+    equivalence class: same spec, same verdicts), or equal to it, keeps its message but names that
+    subject in `sameNodesAs` instead of repeating the list. Returns the note that says so (None: nothing folded)."""
     if budget <= 0:
         return None
-    total = sum(len(s.scheduling.nodes) for s in subjects if s.scheduling is not None)
+    total = sum(len(s.scheduling.nodes or ()) for s in subjects if s.scheduling is not None)
     if total <= budget:
         return None
-    first: dict[int, str] = {}
+    # Pods of one equivalence class share one list object; lists of different classes (say, two
+    # Deployments asking for the same resources with the same selector) may still be equal: compared
+    # by a digest of their JSON encoding.
+    by_id: dict[int, str] = {}
+    by_content: dict[bytes, str] = {}
     folded = 0
     for i, s in enumerate(subjects):
         sched = s.scheduling
         if sched is None or not sched.nodes:
             continue
-        ref = first.setdefault(id(sched.nodes), s.ref)
+        ref = by_id.get(id(sched.nodes))
+        if ref is None:
+            digest = hashlib.blake2b(msgspec.json.encode(sched.nodes), digest_size=20).digest()
+            ref = by_id[id(sched.nodes)] = by_content.setdefault(digest, s.ref)
         if ref != s.ref:
             subjects[i] = msgspec.structs.replace(
-                s, scheduling=msgspec.structs.replace(sched, nodes=[], same_nodes_as=ref))
+                s, scheduling=msgspec.structs.replace(sched, nodes=None, same_nodes_as=ref))
             folded += 1
     if not folded:
         return None

@@ -62,13 +62,17 @@ class NodeVerdict(msgspec.Struct, rename="camel"):
 
 class Scheduling(msgspec.Struct, rename="camel", omit_defaults=True):
     message: str
-    nodes: list[NodeVerdict] = msgspec.field(default_factory=list)
+    # Every node, also when empty ([] for a cluster without nodes); None only when folded (sameNodesAs).
+    nodes: list[NodeVerdict] | None = None
     # The latest FailedScheduling message the scheduler wrote, when there is one.
     observed_message: str | None = None
     # The parsed histogram of that message: reason -> node count.
     observed_histogram: dict[str, int] | None = None
     agrees: bool | None = None
     disagreement: str | None = None
+    # Set instead of `nodes` when a scan's node-verdict budget folded this list: "Pod/ns/name" of an
+    # earlier subject of the same equivalence class whose `nodes` are exactly this pod's.
+    same_nodes_as: str | None = None
 
 
 class Subject(msgspec.Struct, rename="camel", omit_defaults=True):

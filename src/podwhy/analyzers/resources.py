@@ -18,8 +18,29 @@ from podwhy.quantity import scheduler_units
 ResourceMap = dict[str, int]
 
 
+# Pods of one workload repeat the same few ResourceLists: converted once, copied on the way out
+# (callers may mutate what they get).
+_UNITS: dict[tuple[tuple[str, QuantityValue], ...], ResourceMap] = {}
+_UNITS_MAX = 65536
+
+
 def to_units(rl: Mapping[str, QuantityValue]) -> ResourceMap:
     """A ResourceList in scheduler units. Unparseable quantities are left out (the API rejects them anyway)."""
+    if not rl:
+        return {}
+    key = tuple(rl.items())
+    try:
+        got = _UNITS.get(key)
+    except TypeError:  # an unhashable value: not a quantity the API would accept; convert uncached
+        return _convert(rl)
+    if got is None:
+        got = _convert(rl)
+        if len(_UNITS) < _UNITS_MAX:
+            _UNITS[key] = got
+    return dict(got)
+
+
+def _convert(rl: Mapping[str, QuantityValue]) -> ResourceMap:
     out: ResourceMap = {}
     for name, q in rl.items():
         try:

@@ -60,7 +60,7 @@ def render(report: Report, **_: Any) -> str:
         if s.scheduling is not None:
             sc = s.scheduling
             out += [f"Scheduling (recomputed): {_code(sc.message)}", "", "| node | verdict |", "|---|---|"]
-            for nv in sc.nodes:
+            for nv in sc.nodes or []:
                 verdict = "fits" if nv.feasible else "; ".join(
                     f"{fl.plugin}: {', '.join(fl.reasons)}" for fl in nv.failures)
                 cell = clean(verdict).replace("|", "\\|")

@@ -143,7 +143,7 @@ def _scheduling(con: Console, s: Subject) -> None:
         con.print(Padding(_t(f"scheduler said: {sched.observed_message}", "dim"), (0, 0, 0, 6)))
     if sched.disagreement:
         con.print(Padding(_t(f"note: {sched.disagreement}", "yellow"), (0, 0, 0, 6)))
-    nodes = sched.nodes
+    nodes = sched.nodes or []
     limit = 12
     for nv in nodes[:limit]:
         line = Text(f"{'✓' if nv.feasible else '✗'} ", style="green" if nv.feasible else "red")

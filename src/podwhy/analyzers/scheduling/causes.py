@@ -118,13 +118,31 @@ def group_causes(cs: ClusterState, res: CycleResult) -> list[Cause]:
     ties in filter order. Each cause's `blocker` says which kind it is."""
     by_code: dict[str, Cause] = {}
     node_codes: dict[str, set[str]] = {}
+    # codes_for depends on the status alone, except a TaintToleration status without detail (which
+    # reads the node's taints); statuses are shared by node classes, so most lookups hit.
+    memo: dict[tuple[int, int], list[str]] = {}
+
+    def codes(st: Status, node: Node) -> list[str]:
+        key = (id(st), id(node) if st.detail is None and st.plugin == "TaintToleration" else 0)
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = codes_for(st, node)
+        return got
+
+    by_statuses: dict[tuple[int, ...], set[str]] = {}
     for name, sts in res.verdicts.items():
         if not sts:
             continue
         node = cs.infos[name].node
-        node_codes[name] = {c for st in sts for c in codes_for(st, node)}
+        skey = tuple(map(id, sts))
+        got = by_statuses.get(skey)
+        if got is None:
+            got = {c for st in sts for c in codes(st, node)}
+            if not any(st.detail is None and st.plugin == "TaintToleration" for st in sts):
+                by_statuses[skey] = got
+        node_codes[name] = got
         st = sts[0]
-        for code in codes_for(st, node):
+        for code in codes(st, node):
             c = by_code.setdefault(code, Cause(code))
             c.nodes.append(name)
             c.statuses[name] = st

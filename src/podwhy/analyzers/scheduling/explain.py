@@ -140,14 +140,17 @@ def _variants(rec: Recomputed) -> list[dict[str, int]]:
     """Our histogram as schedulers of other versions would count it: >=1.32 counts nodes outside a
     PreFilterResult as `didn't satisfy plugin(s)`, 1.24-1.31 dropped them, <=1.23 had no
     PreFilterResult so those nodes failed the plugin's own Filter."""
+    if rec.variants is not None:
+        return rec.variants
     res = rec.result
-    out = [histogram(res.first(n) for n in res.verdicts)]
+    out = [dict(res.first_histogram)]
     if res.allowed is not None and res.prefilter is None:
         absent = [n for n in res.verdicts if n not in res.allowed]
         kept = [res.first(n) for n in res.verdicts if n in res.allowed]
         out.append(histogram(kept))
         own = [next((st for st in res.verdicts[n][1:] if st.plugin in res.narrowed_by), None) for n in absent]
         out.append(histogram([*kept, *own]))
+    rec.variants = out
     return out
 
 
@@ -157,7 +160,7 @@ def _compare(ctx: Context, rec: Recomputed, observed: str | None, ev: Event | No
         return sched, None
     parsed = _parsed(ctx, observed)
     res = rec.result
-    ours = histogram(res.first(n) for n in res.verdicts)
+    ours = res.first_histogram
     why: list[str] = []
     if res.feasible:
         agrees = False
@@ -221,7 +224,12 @@ def _class_findings(ctx: Context, rec: Recomputed, tgt: fixes.Target, confidence
         causes_c, found_c = got
         return list(causes_c), list(found_c)
     cs = cluster(ctx)
-    causes = group_causes(cs, rec.result)
+    # Shared by every class and target with this very cycle result (kept alive by the cache).
+    ckey = f"scheduling.causes.{id(rec.result)}"
+    cached = ctx.cache.get(ckey)
+    if cached is None or cached[0] is not rec.result:
+        cached = ctx.cache[ckey] = (rec.result, group_causes(cs, rec.result))
+    causes = list(cached[1])
     if rec.result.feasible:
         # Some node fits: the per-node failures elsewhere are not why the pod waits.
         causes = [c for c in causes if c.code == "sched.scheduling-gated"]
@@ -237,7 +245,9 @@ def _class_findings(ctx: Context, rec: Recomputed, tgt: fixes.Target, confidence
         if f is not None:
             out.append(f)
             emitted.add(cause.code)
-    not_ready = matching_nodes_not_ready(cs, rec.result)
+    not_ready = rec.result.memo.get("causes.not-ready")
+    if not_ready is None:
+        not_ready = rec.result.memo["causes.not-ready"] = matching_nodes_not_ready(cs, rec.result)
     if not_ready and "sched.nodes-not-ready" not in emitted:
         out.append(_not_ready_finding(ctx, rec, not_ready, confidence))
     ctx.cache[key] = (causes, out)

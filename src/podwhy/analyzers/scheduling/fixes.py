@@ -17,7 +17,7 @@ from podwhy.analyzers.scheduling.framework import ClusterState, Status
 from podwhy.analyzers.scheduling.plugins import node_affinity, node_resources_fit, taint_toleration
 from podwhy.analyzers.scheduling.plugins.inter_pod_affinity import REASON_EXISTING_ANTI
 from podwhy.analyzers.scheduling.plugins.node_unschedulable import UNSCHEDULABLE_TAINT
-from podwhy.analyzers.scheduling.recompute import Recomputed, feasible_nodes
+from podwhy.analyzers.scheduling.recompute import Recomputed, feasible_nodes, filter_key
 from podwhy.analyzers.selectors import untolerated
 from podwhy.findings import Fix
 from podwhy.model import (
@@ -87,7 +87,11 @@ def feasible_with_pod(cs: ClusterState, pod: Pod, rec: Recomputed | None = None,
     """Nodes feasible for the patched pod. A patch touching only the `affected` plugins can only newly
     admit nodes whose failures all come from those plugins, so only they (and `only`) are re-filtered."""
     if rec is not None:
-        cand = [n for n, sts in rec.result.verdicts.items() if all(s.plugin in affected for s in sts)]
+        key = ("fixes.candidates", affected)
+        cand: list[str] | None = rec.result.memo.get(key)
+        if cand is None:
+            cand = rec.result.memo[key] = [n for n, sts in rec.result.verdicts.items()
+                                           if all(s.plugin in affected for s in sts)]
         return feasible_nodes(cs, pod, cand + [n for n in (only or []) if n not in cand])
     return feasible_nodes(cs, pod, only)
 
@@ -168,8 +172,9 @@ def _limit_note(pod: Pod, changes: list[tuple[str, str, str, str]], cut: Fractio
     return "; ".join(notes)
 
 
-def fix_resources(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) -> Fix | None:
-    pod, req = rec.pc.pod, rec.pc.requests
+def _best_resources_node(cs: ClusterState, rec: Recomputed, cause: Cause) -> tuple[Fraction, str, dict[str, int]] | None:
+    """The node failing only on resources that needs the smallest relative cut of the requests."""
+    req = rec.pc.requests
     best: tuple[Fraction, str, dict[str, int]] | None = None
     for n in cause.nodes:
         if not _only(rec, n, "NodeResourcesFit"):
@@ -192,6 +197,17 @@ def fix_resources(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) 
             cut = max(cut, Fraction(r - free, r))
         if ok and (best is None or cut < best[0]):
             best = (cut, n, targets)
+    return best
+
+
+def fix_resources(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) -> Fix | None:
+    pod = rec.pc.pod
+    # The best node depends on the cycle result and the requests only (equal for every pod sharing
+    # the result): searched once.
+    mkey = ("fixes.best-resources", cause.code)
+    if mkey not in rec.result.memo:
+        rec.result.memo[mkey] = _best_resources_node(cs, rec, cause)
+    best: tuple[Fraction, str, dict[str, int]] | None = rec.result.memo[mkey]
     fixes: list[str] = []
     patches: list[str] = []
     summary_parts: list[str] = []
@@ -214,7 +230,10 @@ def fix_resources(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) 
                 else:
                     fixes.append(tgt.json_patch(ops))
                 patches.append("\n".join(f"# container {c}\nresources:\n  requests:\n    {r}: {new}" for c, r, _o, new in changes))
-    cap = _capacity_fix(cs, rec, cause)
+    ckey = ("fixes.capacity", cause.code)
+    if ckey not in rec.result.memo:
+        rec.result.memo[ckey] = _capacity_fix(cs, rec, cause)
+    cap: tuple[str, str] | None = rec.result.memo[ckey]
     if cap is not None:
         summary_parts.append(cap[0])
         patches.append(cap[1])
@@ -282,13 +301,20 @@ def _add_tolerations(pod: Pod, taints: list[Taint]) -> Pod:
 
 def fix_taints(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) -> Fix | None:
     pod = rec.pc.pod
-    groups: dict[tuple[str, ...], list[Taint]] = {}
-    members: dict[tuple[str, ...], list[str]] = {}
-    for n in cause.nodes:
-        bad = untolerated(cs.infos[n].node.spec.taints, pod.spec.tolerations)
-        key = tuple(taint_toleration.taint_str(t) for t in bad)
-        groups.setdefault(key, bad)
-        members.setdefault(key, []).append(n)
+    # Depends on the nodes' taints and the pod's tolerations (equal for every pod sharing the result).
+    gkey = ("fixes.taint-groups", cause.code)
+    if gkey not in rec.result.memo:
+        groups_m: dict[tuple[str, ...], list[Taint]] = {}
+        members_m: dict[tuple[str, ...], list[str]] = {}
+        for n in cause.nodes:
+            bad = untolerated(cs.infos[n].node.spec.taints, pod.spec.tolerations)
+            key = tuple(taint_toleration.taint_str(t) for t in bad)
+            groups_m.setdefault(key, bad)
+            members_m.setdefault(key, []).append(n)
+        rec.result.memo[gkey] = (groups_m, members_m)
+    groups: dict[tuple[str, ...], list[Taint]]
+    members: dict[tuple[str, ...], list[str]]
+    groups, members = rec.result.memo[gkey]
     for key in sorted(groups, key=lambda k: -len(members[k])):
         taints = groups[key]
         feas = feasible_with_pod(cs, _add_tolerations(pod, taints), rec, TAINT_PLUGINS)
@@ -399,13 +425,20 @@ def fix_node_affinity(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Targ
         if plan:
             plans[n] = plan
     if plans:
-        patched: dict[str, Node] = {}
-        for n, plan in plans.items():
-            node = cs.infos[n].node
-            labels = {k: v for k, v in node.metadata.labels.items() if plan.get(k, "") is not None}
-            labels.update({k: v for k, v in plan.items() if v is not None})
-            patched[n] = msgspec.structs.replace(node, metadata=msgspec.structs.replace(node.metadata, labels=labels))
-        feas = feasible_with_pod(cs.replacing(patched=patched), pod, only=list(plans))
+        # The answer depends on the pod's filter inputs and the label plan only: pods of other
+        # workloads with the same selector and requests reuse it.
+        wkey = ("fixes.label-plan", filter_key(cs, pod),
+                tuple((n, tuple(sorted(plan.items(), key=lambda kv: kv[0]))) for n, plan in plans.items()))
+        feas = cs.whatif.get(wkey)
+        if feas is None:
+            patched: dict[str, Node] = {}
+            for n, plan in plans.items():
+                node = cs.infos[n].node
+                labels = {k: v for k, v in node.metadata.labels.items() if plan.get(k, "") is not None}
+                labels.update({k: v for k, v in plan.items() if v is not None})
+                patched[n] = msgspec.structs.replace(node, metadata=msgspec.structs.replace(node.metadata, labels=labels))
+            feas = cs.whatif[wkey] = feasible_with_pod(cs.replacing(patched=patched), pod, only=list(plans))
+        feas = list(feas)
         if feas:
             plan0 = plans[feas[0]]
             args = " ".join(f"{k}={v}" if v is not None else f"{k}-" for k, v in plan0.items())

@@ -78,9 +78,10 @@ def existing_pod_requests(p: Pod) -> ResourceMap:
     """What a pod already on a node counts for (framework/types.go PodInfo.CalculateResource, v1.35):
     per container max(spec, allocated, actuated) while an in-place resize is in flight; if the resize
     is Infeasible, max(allocated, actuated). Regular init containers use the spec."""
-    statuses = {s.name: s for s in (*p.status.container_statuses, *p.status.init_container_statuses)}
-    if not any(s.allocated_resources or s.resources is not None for s in statuses.values()):
+    if not any(s.allocated_resources or s.resources is not None
+               for s in (*p.status.container_statuses, *p.status.init_container_statuses)):
         return pod_requests(p.spec)
+    statuses = {s.name: s for s in (*p.status.container_statuses, *p.status.init_container_statuses)}
     infeasible = _resize_infeasible(p)
 
     def patched(c: Container, regular_init: bool) -> Container:
@@ -147,6 +148,9 @@ class NodeInfo:
     # from label-only (resp. taint-only) plugins.
     static_key: int = 0
     taint_key: int = 0
+    # NodeResourcesFit verdicts by the incoming pod's checked requests: pods of many classes ask for
+    # the same few amounts. Cleared whenever a pod is added (the only mutation).
+    fit_memo: dict[Hashable, Status | None] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -157,6 +161,8 @@ class NodeInfo:
         return self.node.metadata.labels
 
     def add_pod(self, p: Pod, requests: Mapping[str, int]) -> None:
+        if self.fit_memo:
+            self.fit_memo.clear()
         self.pods.append(p)
         for k, v in requests.items():
             self.requested[k] = self.requested.get(k, 0) + v
@@ -203,6 +209,8 @@ class ClusterState:
 
     def __init__(self, snap: Snapshot, nodes: Sequence[Node] | None = None) -> None:
         self.snap = snap
+        # What-if verdicts (fix verification) by pod filter key and node list; per instance.
+        self.whatif: dict[Hashable, list[str]] = {}
         self.nodes: list[Node] = list(snap.nodes if nodes is None else nodes)
         self._req_cache: dict[int, ResourceMap] = {}
         self._prio_cache: dict[int, int] = {}
@@ -214,7 +222,8 @@ class ClusterState:
             sk = static_keys.setdefault(key, len(static_keys))
             tk = taint_keys.setdefault((n.spec.taints, n.spec.unschedulable), len(taint_keys))
             self.infos[n.metadata.name] = NodeInfo(node=n, allocatable=node_allocatable(n), static_key=sk, taint_key=tk)
-        self.bound: list[tuple[Pod, NodeInfo]] = []
+        bound: list[tuple[Pod, NodeInfo]] = []
+        self._bound: list[tuple[Pod, NodeInfo]] | None = bound
         self.nominated: list[Pod] = []
         for p in snap.pods:
             if is_terminal(p):
@@ -223,11 +232,11 @@ class ClusterState:
                 ni = self.infos.get(p.spec.node_name)
                 if ni is not None:
                     ni.add_pod(p, self.requests_of(p))
-                    self.bound.append((p, ni))
+                    bound.append((p, ni))
             elif p.status.nominated_node_name:
                 self.nominated.append(p)
         self.anti_affinity_pods: list[tuple[Pod, NodeInfo]] = [
-            (p, ni) for p, ni in self.bound
+            (p, ni) for p, ni in bound
             if p.spec.affinity is not None and p.spec.affinity.pod_anti_affinity is not None
             and p.spec.affinity.pod_anti_affinity.required_during_scheduling_ignored_during_execution
         ]
@@ -241,6 +250,13 @@ class ClusterState:
             for p in snap.pods:
                 pns = p.metadata.namespace
                 self.namespace_labels.setdefault(pns, {"kubernetes.io/metadata.name": pns})
+
+    @property
+    def bound(self) -> list[tuple[Pod, NodeInfo]]:
+        """Every (pod, NodeInfo) of a pod bound to a known node."""
+        if self._bound is None:
+            self._bound = [(p, ni) for ni in self.infos.values() for p in ni.pods]
+        return self._bound
 
     def priority_of(self, p: Pod) -> int:
         key = id(p)
@@ -267,6 +283,7 @@ class ClusterState:
         """A cheap what-if copy for fix verification: some nodes patched (labels, taints, cordon),
         nodes added with the given pods (DaemonSet pods of a new node), or pods removed from nodes."""
         new = copy.copy(self)
+        new.whatif = {}
         new.infos = dict(self.infos)
         next_key = max((ni.static_key for ni in self.infos.values()), default=0) + 1
         changed: set[str] = set()
@@ -292,7 +309,8 @@ class ClusterState:
             changed.add(node.metadata.name)
         if changed:
             new.nodes = [ni.node for ni in new.infos.values()]
-            new.bound = [(p, ni) for ni in new.infos.values() for p in ni.pods]
+            # Most what-ifs never look at the bound pods: listed on first use (`bound`).
+            new._bound = None
             new.anti_affinity_pods = [(p, new.infos[ni.name]) for p, ni in self.anti_affinity_pods
                                       if ni.name in new.infos and any(q is p for q in new.infos[ni.name].pods)]
         return new
@@ -308,6 +326,8 @@ class PodCtx:
     priority: int
     requests: ResourceMap
     state: dict[str, Any] = field(default_factory=dict)
+    # framework._plan memo: (plugin list, skip set, memoised, plan)
+    plans: list[tuple[Any, set[str], tuple[bool, bool], Any]] = field(default_factory=list)
     skip: set[str] = field(default_factory=set)
     # The filter result depends on the node's name (spec.nodeName, matchFields), not only its class.
     uses_node_name: bool = False
@@ -364,6 +384,8 @@ class CycleResult:
     allowed: frozenset[str] | None
     # node name -> every failing status in filter order (empty = feasible).
     verdicts: dict[str, list[Status]]
+    # Derived lists memoised by their users (fix verification), shared by every pod of the class.
+    memo: dict[Hashable, Any] = field(default_factory=dict)
 
     def first(self, node: str) -> Status | None:
         v = self.verdicts.get(node)
@@ -372,6 +394,12 @@ class CycleResult:
     @functools.cached_property
     def feasible(self) -> list[str]:
         return [n for n, v in self.verdicts.items() if not v]
+
+    @functools.cached_property
+    def first_histogram(self) -> dict[str, int]:
+        """histogram() of each node's first failing status (what the scheduler counts); computed once,
+        every pod of the equivalence class asks for it."""
+        return histogram(v[0] if v else None for v in self.verdicts.values())
 
 
 def _absent_status(plugins: Sequence[str]) -> Status:
@@ -412,21 +440,59 @@ def filter_node(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plugins: Sequence[Pl
                 memo: dict[tuple[str, Hashable], Status | None] | None = None) -> list[Status]:
     """All failing filter statuses for one node, in plugin order."""
     out: list[Status] = []
+    for pl, mode, narrow in _plan(pc, plugins, memo is not None):
+        if mode == _CALL:
+            st = pl.filter(cs, pc, ni)
+        else:
+            node_key: Hashable
+            if mode == _BY_TAINTS:
+                node_key = ni.taint_key
+            elif mode == _BY_NAME:
+                node_key = ni.name
+            elif narrow is not None:
+                node_key = narrow(pc, ni)
+            else:
+                node_key = ni.static_key
+            key: tuple[str, Hashable] = (pl.name, node_key)
+            if key in memo:  # type: ignore[operator]
+                st = memo[key]  # type: ignore[index]
+            else:
+                st = pl.filter(cs, pc, ni)
+                memo[key] = st  # type: ignore[index]
+        if st is not None:
+            out.append(st)
+    return out
+
+
+_CALL, _BY_TAINTS, _BY_NAME, _BY_CLASS = range(4)
+_Plan = tuple[tuple["Plugin", int, "Callable[[PodCtx, NodeInfo], Hashable] | None"], ...]
+
+
+def _plan(pc: PodCtx, plugins: Sequence[Plugin], memoised: bool) -> _Plan:
+    """The plugins that run for this pod (not skipped at PreFilter) and how a verdict is shared:
+    per call, per taint class, per node name, or per node class. Computed once per pod and plugin list."""
+    flags = (memoised, pc.uses_node_name)
+    for plugs, skip, memo_flags, got in pc.plans:
+        if plugs is plugins and memo_flags == flags and skip == pc.skip:
+            found: _Plan = got
+            return found
+    plan: list[tuple[Plugin, int, Callable[[PodCtx, NodeInfo], Hashable] | None]] = []
     for pl in plugins:
         if pl.name in pc.skip:
             continue
-        if pl.static and memo is not None:
-            node_key: Hashable = ni.taint_key if pl.taint_only else (ni.name if pc.uses_node_name else ni.static_key)
-            key: tuple[str, Hashable] = (pl.name, node_key)
-            if key in memo:
-                st = memo[key]
-            else:
-                st = pl.filter(cs, pc, ni)
-                memo[key] = st
+        if not (pl.static and memoised):
+            plan.append((pl, _CALL, None))
+        elif pl.taint_only:
+            plan.append((pl, _BY_TAINTS, None))
+        elif pc.uses_node_name:
+            plan.append((pl, _BY_NAME, None))
         else:
-            st = pl.filter(cs, pc, ni)
-        if st is not None:
-            out.append(st)
+            # A plugin may narrow the node class to what it reads for this pod (NodeAffinity: the
+            # labels the pod's selectors name), so that per-node labels such as
+            # kubernetes.io/hostname do not make every node a class of its own.
+            plan.append((pl, _BY_CLASS, getattr(pl, "memo_key", None)))
+    out = tuple(plan)
+    pc.plans.append((plugins, set(pc.skip), flags, out))
     return out
 
 
@@ -472,11 +538,13 @@ def run_cycle(cs: ClusterState, pc: PodCtx, plugins: Sequence[Plugin],
 
 def histogram(statuses: Iterable[Status | None]) -> dict[str, int]:
     """reason -> number of nodes, each node contributing the reasons of its first failing plugin."""
-    c: Counter[str] = Counter()
-    for st in statuses:
-        if st is not None:
-            c.update(st.reasons)
-    return dict(c)
+    # Count the (mostly shared) reason tuples first, then expand: same counts, same first-seen key order.
+    by_reasons: Counter[tuple[str, ...]] = Counter(st.reasons for st in statuses if st is not None)
+    c: dict[str, int] = {}
+    for reasons, n in by_reasons.items():
+        for r in reasons:
+            c[r] = c.get(r, 0) + n
+    return c
 
 
 def render_histogram(hist: Mapping[str, int]) -> str:
@@ -514,6 +582,11 @@ class Preemption:
     per_node: tuple[tuple[str, str], ...] = ()
 
 
+# Shared by every node they describe (a Status is immutable).
+_NOT_HELPFUL = unresolvable("DefaultPreemption", PREEMPTION_NOT_HELPFUL)
+_NO_VICTIMS = unresolvable("DefaultPreemption", NO_VICTIMS)
+
+
 def predict_preemption(cs: ClusterState, pc: PodCtx, res: CycleResult, plugins: Sequence[Plugin]) -> Preemption:
     """DefaultPreemption (v1.35): not eligible (preemptionPolicy Never, terminating victim on the
     nominated node); UU nodes are 'not helpful'; on U nodes remove every lower-priority pod and re-run
@@ -538,12 +611,12 @@ def predict_preemption(cs: ClusterState, pc: PodCtx, res: CycleResult, plugins: 
         if first is None:
             continue
         if first.code != UNSCHEDULABLE or (res.prefilter is not None and first is res.prefilter):
-            st = unresolvable("DefaultPreemption", PREEMPTION_NOT_HELPFUL)
+            st = _NOT_HELPFUL
         else:
             ni = cs.infos[name]
             victims = [p for p in ni.pods if cs.priority_of(p) < pc.priority]
             if not victims:
-                st = unresolvable("DefaultPreemption", NO_VICTIMS)
+                st = _NO_VICTIMS
             else:
                 after = filter_node(cs, pc, ni.without(victims, cs.requests_of), plugins)
                 if not after:
@@ -566,6 +639,6 @@ def scheduler_message(res: CycleResult, preemption: Preemption | None) -> str:
         # No FitError at all: the scheduler would pick one of these nodes (not a scheduler message).
         shown = ", ".join(feasible[:5]) + (f" (+{len(feasible) - 5} more)" if len(feasible) > 5 else "")
         return f"{len(feasible)}/{res.num_nodes} nodes are feasible: the scheduler would bind the pod to one of {shown}"
-    hist = histogram(res.first(n) for n in res.verdicts)
+    hist = res.first_histogram
     pre = res.prefilter.message if res.prefilter is not None else None
     return fit_error_message(res.num_nodes, hist, pre, preemption.message if preemption else None)

@@ -8,6 +8,7 @@ identical labels/taints/unschedulable inside one cycle (framework.filter_node me
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from podwhy.analyzers.scheduling.framework import (
     CycleResult,
     PodCtx,
     Preemption,
+    Status,
     new_pod_ctx,
     predict_preemption,
     run_cycle,
@@ -27,7 +29,7 @@ from podwhy.analyzers.scheduling.framework import (
 )
 from podwhy.analyzers.scheduling.plugins import FILTERS, PLUGINS
 from podwhy.findings import NodeFailure, NodeVerdict, Scheduling
-from podwhy.model import Pod
+from podwhy.model import Container, Pod, Volume
 
 CLUSTER_KEY = "scheduling.cluster"
 # pkg/registry/core/pod/strategy.go applySchedulingGatedCondition (1.26+).
@@ -42,6 +44,8 @@ class Recomputed:
     scheduling: Scheduling
     # equivalence-class key (memo of fixes and findings shared by the class)
     key: str = ""
+    # the histogram as schedulers of other versions count it (explain._variants), computed once
+    variants: list[dict[str, int]] | None = None
 
 
 def cluster(ctx: Context) -> ClusterState:
@@ -64,12 +68,68 @@ def class_key(pod: Pod) -> str:
     return "scheduling.class." + h.hexdigest()
 
 
+def _filter_relevant(c: Container) -> Container:
+    # What the filter plugins read of a container: its name, resources, host ports, sidecar policy.
+    return Container(name=c.name, resources=c.resources, ports=c.ports, restart_policy=c.restart_policy)
+
+
+def _namespaced_volume(v: Volume) -> bool:
+    # Volumes the volume plugins resolve or count (claims, CSI and in-tree disks); secret, configMap,
+    # projected and hostPath volumes are invisible to every filter.
+    return any(x is not None for x in (v.persistent_volume_claim, v.ephemeral, v.csi, v.gce_persistent_disk,
+                                       v.aws_elastic_block_store, v.iscsi, v.rbd))
+
+
+def filter_key(cs: ClusterState, pod: Pod) -> str:
+    """A key of everything the filter plugins, PreFilters and preemption read of the incoming pod:
+    the spec without images/env (no filter looks at them), the namespace when a volume, claim or
+    pod-affinity term is resolved in it, the labels only when a
+    label-reading plugin runs (the pod's own spread/pod-affinity terms, or existing pods' required
+    anti-affinity), the name/uid when they matter (generic ephemeral volumes, a nominated pod).
+    Pods of different workloads with equal keys get the very same per-node verdicts."""
+    spec = pod.spec
+    reduced = msgspec.structs.replace(
+        spec, containers=tuple(map(_filter_relevant, spec.containers)),
+        init_containers=tuple(map(_filter_relevant, spec.init_containers)),
+        ephemeral_containers=tuple(map(_filter_relevant, spec.ephemeral_containers)))
+    h = hashlib.sha256()
+    h.update(msgspec.json.encode(reduced))
+    aff = spec.affinity
+    label_sensitive = bool(spec.topology_spread_constraints or cs.anti_affinity_pods or (
+        aff is not None and (aff.pod_affinity is not None or aff.pod_anti_affinity is not None)))
+    if label_sensitive or spec.resource_claims or any(_namespaced_volume(v) for v in spec.volumes):
+        # claims are looked up, and pod (anti-)affinity terms default to, the pod's namespace
+        h.update(b"namespace/" + pod.metadata.namespace.encode())
+    if label_sensitive:
+        h.update(b"labels")
+        h.update(msgspec.json.encode(sorted(pod.metadata.labels.items())))
+    if any(v.ephemeral is not None for v in spec.volumes) or pod.status.nominated_node_name:
+        h.update(f"{pod.metadata.uid}/{pod.metadata.name}/{pod.status.nominated_node_name}".encode())
+    return h.hexdigest()
+
+
 def verdicts_to_nodes(res: CycleResult) -> list[NodeVerdict]:
-    return [
-        NodeVerdict(name=name, feasible=not sts, failures=[
-            NodeFailure(plugin=st.plugin, reasons=list(st.reasons), detail=st.detail) for st in sts])
-        for name, sts in res.verdicts.items()
-    ]
+    # Node-static verdicts are one Status shared by a whole node class: converted once.
+    failures: dict[int, NodeFailure] = {}
+
+    def failure(st: Status) -> NodeFailure:
+        nf = failures.get(id(st))
+        if nf is None:
+            nf = failures[id(st)] = NodeFailure(plugin=st.plugin, reasons=list(st.reasons), detail=st.detail)
+        return nf
+
+    # Nodes failing with the very same statuses share one (read-only) failure list.
+    lists: dict[tuple[int, ...], list[NodeFailure]] = {}
+
+    def failure_list(sts: list[Status]) -> list[NodeFailure]:
+        key = tuple(map(id, sts))
+        got = lists.get(key)
+        if got is None:
+            got = lists[key] = [failure(st) for st in sts]
+        return got
+
+    return [NodeVerdict(name=name, feasible=not sts, failures=failure_list(sts))
+            for name, sts in res.verdicts.items()]
 
 
 def evaluate(cs: ClusterState, pod: Pod) -> Recomputed:
@@ -87,9 +147,16 @@ def evaluate(cs: ClusterState, pod: Pod) -> Recomputed:
 def feasible_nodes(cs: ClusterState, pod: Pod, only: Iterable[str] | None = None) -> list[str]:
     """Just the filters (no preemption, no report) on `only` nodes (PreFilter still sees them all):
     fix verification."""
-    pc = new_pod_ctx(cs.snap, pod)
-    pc.explain = False
-    return run_cycle(cs, pc, PLUGINS, only=only).feasible
+    names = None if only is None else tuple(only)
+    key = (filter_key(cs, pod), names)
+    got = cs.whatif.get(key)
+    if got is None:
+        # Pods with equal filter keys get equal verdicts: a patched pod of another workload with
+        # the same filter inputs reuses the answer.
+        pc = new_pod_ctx(cs.snap, pod)
+        pc.explain = False
+        got = cs.whatif[key] = run_cycle(cs, pc, PLUGINS, only=names).feasible
+    return list(got)
 
 
 def recompute(ctx: Context, pod: Pod) -> Recomputed:
@@ -97,7 +164,16 @@ def recompute(ctx: Context, pod: Pod) -> Recomputed:
     got = ctx.cache.get(key)
     if isinstance(got, Recomputed):
         return got
-    rec = evaluate(cluster(ctx), pod)
+    cs = cluster(ctx)
+    shared_key = "scheduling.filter-class." + filter_key(cs, pod)
+    base = ctx.cache.get(shared_key)
+    if isinstance(base, Recomputed):
+        # Another workload's pod with the same filter inputs: the same cycle, seen from this pod.
+        rec = Recomputed(dataclasses.replace(base.pc, pod=pod), base.result, base.preemption, base.scheduling,
+                         variants=base.variants)
+    else:
+        rec = evaluate(cs, pod)
+        ctx.cache[shared_key] = rec
     rec.key = key
     ctx.cache[key] = rec
     return rec

@@ -159,19 +159,27 @@ _KIND_HEAD = re.compile(rb'\A\s*\{\s*"kind"\s*:\s*"([A-Za-z0-9]{1,64})"')
 _KIND_TAIL = re.compile(rb'"kind"\s*:\s*"([A-Za-z0-9]{1,64})"\s*,\s*"metadata"\s*:\s*\{[^{}]{0,400}\}\s*\}\s*\Z')
 
 
+# A core/v1 list: `"apiVersion": "v1"` as the first key (kubectl's sorted keys) or right after
+# `"kind"` (API server order). Anything else (events.k8s.io/v1, no apiVersion) takes the careful path.
+_CORE_V1_HEAD = re.compile(rb'\A\s*\{\s*(?:"kind"\s*:\s*"[A-Za-z0-9]{1,64}"\s*,\s*)?"apiVersion"\s*:\s*"v1"\s*,')
+
+
 def _peek_list_kind(data: bytes | memoryview) -> KindInfo | None:
     head = bytes(data[:200])
     m = _KIND_HEAD.match(head) or _KIND_TAIL.search(bytes(data[-600:]))
     if m is None or not m.group(1).endswith(b"List"):
         return None
-    return BY_KIND.get(m.group(1)[:-4].decode())
+    info = BY_KIND.get(m.group(1)[:-4].decode())
+    if info is not None and info.kind == "Event" and _CORE_V1_HEAD.match(head) is None:
+        return None  # maybe events.k8s.io: the careful path reads the apiVersion
+    return info
 
 
 def decode_json_document(data: bytes | memoryview, where: str, doc: int | None = None) -> Decoded:
     """One JSON document: a single object, a typed `<Kind>List`, or a mixed `List`."""
     out = Decoded()
     info = _peek_list_kind(data)
-    if info is not None and info.kind != "Event":  # Events may be events.k8s.io: check apiVersion below
+    if info is not None:  # an EventList only when it is core/v1 (_peek_list_kind)
         # Fast path: one typed pass for `<Kind>List` documents (dumps, API responses).
         try:
             lst = _decoder(list_type(info)).decode(data)

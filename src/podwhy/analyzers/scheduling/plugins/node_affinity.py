@@ -5,6 +5,7 @@ k8s.io/component-helpers/scheduling/corev1/nodeaffinity/nodeaffinity.go (v1.35).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from podwhy.analyzers.scheduling.framework import (
@@ -27,6 +28,7 @@ NAME = "NodeAffinity"
 REASON = "node(s) didn't match Pod's node affinity/selector"
 # node_affinity.go errReasonConflict (1.24+): PreFilter, every term's metadata.name set is empty.
 REASON_CONFLICT = "pod affinity terms conflict"
+_KEYS = "NodeAffinity.labelKeys"
 
 
 def required_selector(pod: Pod) -> NodeSelector | None:
@@ -112,6 +114,20 @@ class NodeAffinity:
         if names:
             return PreFilterOutcome(node_names=frozenset(names))
         return None
+
+    def memo_key(self, pc: PodCtx, ni: NodeInfo) -> Hashable:
+        """Filter and explain() read only the labels the pod's nodeSelector and required terms name
+        (matchFields read the node name: the framework keys those pods by name): nodes equal on those
+        labels get the same verdict."""
+        keys = pc.state.get(_KEYS)
+        if keys is None:
+            names = list(pc.pod.spec.node_selector)
+            sel = required_selector(pc.pod)
+            if sel is not None:
+                names.extend(r.key for t in sel.node_selector_terms for r in t.match_expressions)
+            keys = pc.state[_KEYS] = tuple(dict.fromkeys(names))
+        labels = ni.labels
+        return (_KEYS, tuple(map(labels.get, keys)))
 
     def filter(self, cs: ClusterState, pc: PodCtx, ni: NodeInfo) -> Status | None:
         if pod_matches_node_labels(pc.pod, ni.labels, ni.name):

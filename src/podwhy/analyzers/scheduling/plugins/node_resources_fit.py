@@ -110,12 +110,22 @@ class NodeResourcesFit:
     def filter(self, cs: ClusterState, pc: PodCtx, ni: NodeInfo) -> Status | None:
         order = pc.state.get(NAME)
         if order is None:
-            order = pc.state[NAME] = check_order(pc.requests)
-        fails = fit_failures(order, ni, len(ni.pods))
+            order = pc.state[NAME] = tuple(check_order(pc.requests))
+        # The verdict depends on the checked requests and the node's usage only: shared by every
+        # pod asking for the same amounts (the memo lives on the NodeInfo, cleared when it changes).
+        key = (order, pc.explain)
+        memo = ni.fit_memo
+        if key in memo:
+            return memo[key]
+        st = memo[key] = self._filter(order, ni, pc.explain)
+        return st
+
+    def _filter(self, order: tuple[tuple[str, int], ...], ni: NodeInfo, explain: bool) -> Status | None:
+        fails = fit_failures(list(order), ni, len(ni.pods))
         if not fails:
             return None
         code = UNRESOLVABLE if any(f[5] for f in fails) else UNSCHEDULABLE
-        if not pc.explain:
+        if not explain:
             return Status(code, tuple(f[0] for f in fails), NAME, None)
         detail: dict[str, Any] = {}
         for _, n, r, used, alloc, _uu in fails:
