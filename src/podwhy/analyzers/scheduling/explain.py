@@ -351,8 +351,32 @@ def _finding(ctx: Context, rec: Recomputed, cause: Cause, tgt: fixes.Target, con
             f"kubectl -n {pod.metadata.namespace} get pvc", f"kubectl -n {pod.metadata.namespace} describe pod {pod.metadata.name}"])
     else:
         return None
+    if fix is None:
+        fix = _no_single_fix(rec, cause)
     return Finding(code=code, severity=_severity(code), confidence=confidence, cause=cause_txt, evidence=evidence,
                    fix=fix, details=details, group_key=group_key, rank=rank)
+
+
+def _no_single_fix(rec: Recomputed, cause: Cause) -> Fix:
+    """No change to this cause alone made any node feasible when the filters were re-run: say what
+    else stops the pod on those nodes, so the person fixes the causes in the right order."""
+    by_name = {nv.name: nv for nv in rec.scheduling.nodes or ()}
+    behind: dict[str, list[str]] = {}
+    for name in cause.nodes:
+        nv = by_name.get(name)
+        if nv is None:
+            continue
+        for fl in nv.failures:
+            if fl.plugin != cause.plugin:
+                behind.setdefault(f"{fl.plugin}: {'; '.join(fl.reasons)}", []).append(name)
+                break
+    if not behind:
+        return Fix(summary="No single change to this cause was verified to make a node feasible; "
+                           "see the per-node verdicts.")
+    what, nodes = max(behind.items(), key=lambda kv: len(kv[1]))
+    shown = ", ".join(nodes[:3]) + (f" and {len(nodes) - 3} more" if len(nodes) > 3 else "")
+    return Fix(summary=(f"Removing this cause alone would not let the pod schedule: {shown} would still be "
+                        f"rejected by {what}. Fix that first; this cause may well be intended (e.g. dedicated nodes)."))
 
 
 def _memo_fix(ctx: Context, rec: Recomputed, code: str, make: Callable[[], Fix | None]) -> Fix | None:
