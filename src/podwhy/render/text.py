@@ -51,9 +51,9 @@ def render(report: Report, *, color: bool = False, width: int = 80, **_: Any) ->
         for g in big:
             line = Text("● ", style="bold magenta")
             line.append(g.code, style="bold")
-            line.append(f"  ×{len(g.subjects)}  ")
-            line.append(clean(g.summary))
+            line.append(f"  ×{len(g.subjects)}")
             con.print(line)
+            con.print(Padding(_t(g.summary), (0, 0, 0, 4)))
             if g.fix is not None:
                 _fix(con, g.fix.summary, g.fix.commands, indent="    ")
             shown = ", ".join(s.split("/", 1)[1] for s in g.subjects[:4])
