@@ -37,6 +37,13 @@ PSP = re.compile(r"(?:unable to validate against any (?P<what>pod security polic
                  r"(?P<what2>PodSecurityPolicy): unable to admit pod): (?P<d>.*)", re.S)
 PRIORITY = re.compile(r"no PriorityClass with name (?P<name>\S+) was found")
 RUNTIMECLASS = re.compile(r'RuntimeClass "(?P<name>[^"]+)" not found')
+# Admission plugins that reject a pod naming a cluster-scoped class that does not exist:
+# (pattern, plugin, kind, pod field). plugin/pkg/admission/priority/admission.go and
+# plugin/pkg/admission/runtimeclass/admission.go (v1.35).
+_MISSING_CLASS = (
+    (PRIORITY, "Priority", "PriorityClass", "priorityClassName"),
+    (RUNTIMECLASS, "RuntimeClass", "RuntimeClass", "runtimeClassName"),
+)
 NS_TERMINATING = re.compile(r"unable to create new content in namespace (?P<ns>\S+) because it is being terminated")
 
 _SLOW = "the webhook did not answer in time (pods overloaded, or a NetworkPolicy/firewall blocks the API server)"
@@ -143,22 +150,16 @@ def other(failure: Failure, tgt: Target, via: str) -> Finding | None:
             details={"admission": kind},
             fix=Fix(summary=(f"Make the pod template satisfy a {kind} its ServiceAccount may use (the listed "
                              "fields), or grant the ServiceAccount a suitable one."), commands=[cmd]))
-    m = PRIORITY.search(text)
-    if m is not None:
-        return Finding(
-            code="create.admission-denied", severity="error", confidence="certain", rank=20,
-            cause=f"The Priority admission plugin rejects pods of {via}: PriorityClass {m.group('name')!r} does not exist.",
-            evidence=[failure.evidence], group_key=f"priorityclass={m.group('name')}",
-            fix=Fix(summary="Create the PriorityClass or fix priorityClassName in the pod template.",
-                    commands=["kubectl get priorityclasses"]))
-    m = RUNTIMECLASS.search(text)
-    if m is not None:
-        return Finding(
-            code="create.admission-denied", severity="error", confidence="certain", rank=20,
-            cause=f"The RuntimeClass admission plugin rejects pods of {via}: RuntimeClass {m.group('name')!r} does not exist.",
-            evidence=[failure.evidence], group_key=f"runtimeclass={m.group('name')}",
-            fix=Fix(summary="Create the RuntimeClass or fix runtimeClassName in the pod template.",
-                    commands=["kubectl get runtimeclasses"]))
+    for rx, plugin, kind, field in _MISSING_CLASS:
+        m = rx.search(text)
+        if m is not None:
+            name = m.group("name")
+            return Finding(
+                code="create.admission-denied", severity="error", confidence="certain", rank=20,
+                cause=f"The {plugin} admission plugin rejects pods of {via}: {kind} {name!r} does not exist.",
+                evidence=[failure.evidence], group_key=f"{kind.lower()}={name}",
+                fix=Fix(summary=f"Create the {kind} or fix {field} in the pod template.",
+                        commands=[f"kubectl get {kind.lower()}es"]))
     m = NS_TERMINATING.search(text)
     if m is not None:
         return Finding(
