@@ -4,20 +4,16 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from datetime import UTC, datetime
 
-from podwhy.diagnose import diagnose
 from podwhy.findings import Finding
-from podwhy.snapshot import SourceInfo
-from podwhy.snapshot.build import build_snapshot
-from podwhy.snapshot.sources.files import decode_bytes
+
+# docs and empty_list are re-exported for the tests of this folder.
+from helpers import docs as docs
+from helpers import empty_list as empty_list
+from helpers import event_yaml, subject_findings
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-def docs(*parts: str) -> str:
-    return "\n---\n".join(textwrap.dedent(p).strip("\n") for p in parts if p) + "\n"
 
 
 def pending_pod(name: str = "web-0", *, claims: tuple[tuple[str, str], ...] = (("data", "data-web-0"),),
@@ -53,26 +49,7 @@ status:
 
 def event(obj_kind: str, obj_name: str, reason: str, message: str, *, ns: str = "default", n: int = 0,
           uid: str | None = None, component: str = "default-scheduler", type_: str = "Warning") -> str:
-    uid_line = f"\n  uid: {uid}" if uid else ""
-    return f"""\
-apiVersion: v1
-kind: Event
-metadata:
-  name: {obj_name}.{reason.lower()}{n}
-  namespace: {ns}
-involvedObject:
-  kind: {obj_kind}
-  name: {obj_name}
-  namespace: {ns}{uid_line}
-reason: {reason}
-message: {json.dumps(message)}
-type: {type_}
-source:
-  component: {component}
-count: 1
-firstTimestamp: "2026-03-01T11:{n:02d}:00Z"
-lastTimestamp: "2026-03-01T11:{n:02d}:00Z"
-"""
+    return event_yaml(obj_kind, obj_name, reason, message, ns=ns, n=n, uid=uid, component=component, type_=type_)
 
 
 def sched_event(pod: str, message: str, n: int = 1) -> str:
@@ -175,14 +152,5 @@ status:
 """
 
 
-def empty_list(kind: str) -> str:
-    """An empty `kubectl get <kind> -o yaml` list: the kind is loaded (known) and has no objects."""
-    return f"apiVersion: v1\nkind: {kind}List\nitems: []\n"
-
-
 def findings(yaml_text: str, ref: str) -> list[Finding]:
-    snap = build_snapshot(decode_bytes(yaml_text.encode(), "<test>"), SourceInfo("files", "<test>"))
-    rep = diagnose(snap, now=NOW)
-    subj = {s.ref: s for s in rep.subjects}
-    assert ref in subj, f"{ref} not a subject: {sorted(subj)}"
-    return subj[ref].findings
+    return subject_findings(yaml_text, ref, now=NOW)

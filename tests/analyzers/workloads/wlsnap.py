@@ -7,17 +7,15 @@ import json
 import textwrap
 from datetime import UTC, datetime
 
-from podwhy.diagnose import diagnose
 from podwhy.findings import Finding
-from podwhy.snapshot import SourceInfo
-from podwhy.snapshot.build import build_snapshot
-from podwhy.snapshot.sources.files import decode_bytes
+
+# docs and empty_list are re-exported for the tests of this folder.
+from helpers import docs as docs
+from helpers import empty_list as empty_list
+from helpers import event_yaml
+from helpers import subject_findings as _subject_findings
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-def docs(*parts: str) -> str:
-    return "\n---\n".join(textwrap.dedent(p).strip("\n") for p in parts if p) + "\n"
 
 
 def containers_yaml(containers: str) -> str:
@@ -108,26 +106,8 @@ status:
 def event(kind: str, name: str, reason: str, message: str, *, ns: str = "shop", n: int = 0,
           component: str = "replicaset-controller", type_: str = "Warning", uid: bool = True,
           count: int = 1) -> str:
-    uid_line = f"\n  uid: uid-{name}" if uid else ""
-    return f"""\
-apiVersion: v1
-kind: Event
-metadata:
-  name: {name}.{reason.lower()}{n}
-  namespace: {ns}
-involvedObject:
-  kind: {kind}
-  name: {name}
-  namespace: {ns}{uid_line}
-reason: {reason}
-message: {json.dumps(message)}
-type: {type_}
-source:
-  component: {component}
-count: {count}
-firstTimestamp: "2026-03-01T11:{n:02d}:00Z"
-lastTimestamp: "2026-03-01T11:{n:02d}:00Z"
-"""
+    return event_yaml(kind, name, reason, message, ns=ns, n=n, uid=f"uid-{name}" if uid else None,
+                      component=component, type_=type_, count=count)
 
 
 def quota(name: str, hard: dict[str, str], used: dict[str, str], ns: str = "shop") -> str:
@@ -209,13 +189,5 @@ def configmap(name: str, keys: tuple[str, ...], ns: str = "shop") -> str:
     return f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}, namespace: {ns}}}\ndata: {{{data}}}\n"
 
 
-def empty_list(kind: str) -> str:
-    return f"apiVersion: v1\nkind: {kind}List\nitems: []\n"
-
-
 def subject_findings(yaml_text: str, ref: str) -> list[Finding]:
-    snap = build_snapshot(decode_bytes(yaml_text.encode(), "<test>"), SourceInfo("files", "<test>"))
-    rep = diagnose(snap, now=NOW)
-    subj = {s.ref: s for s in rep.subjects}
-    assert ref in subj, f"{ref} not a subject: {sorted(subj)}"
-    return subj[ref].findings
+    return _subject_findings(yaml_text, ref, now=NOW)
