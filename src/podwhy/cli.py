@@ -7,6 +7,7 @@ Exit codes: 0 nothing stuck, 1 stuck subjects diagnosed, 2 usage or input error,
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from datetime import UTC, datetime
@@ -187,7 +188,14 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             width = max(80, min(os.get_terminal_size(out.fileno()).columns, 160))
         except OSError:
             width = 80
-    text = renderer(args.output)(report, color=color, width=width)
+    # Rendering a big report allocates as much as the diagnosis did: no cyclic GC meanwhile (see diagnose).
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        text = renderer(args.output)(report, color=color, width=width)
+    finally:
+        if gc_was_on:
+            gc.enable()
     if args.command == "pod" and pod_name is not None and not report.subjects and args.output == "text":
         text = text.replace("podwhy: nothing stuck", f"podwhy: pod {pod_name} is fine: nothing stuck", 1)
     out.write(text)

@@ -15,6 +15,8 @@ from podwhy.analyzers.imagepull.classify import classify
 from podwhy.analyzers.imagepull.pullsecrets import matching_keys
 from podwhy.analyzers.imagepull.reference import (
     ReferenceError,
+    _check,
+    _fast_normalized,
     parse,
     parse_normalized,
     suggest_correction,
@@ -50,6 +52,9 @@ def test_reference_parsing_is_total(s: str) -> None:
         except ReferenceError as exc:
             assert exc.args  # an explained error, never another exception
     assert try_parse(s) == try_parse(s)
+    fast = _fast_normalized(s)
+    if fast is not None:  # the regular-expression fast path never disagrees with the scanner
+        assert fast == _check(s, normalise=True)
     fixed = suggest_correction(s)
     assert fixed is None or isinstance(fixed, str)
 

@@ -26,8 +26,13 @@ _UNITS_MAX = 65536
 
 def to_units(rl: Mapping[str, QuantityValue]) -> ResourceMap:
     """A ResourceList in scheduler units. Unparseable quantities are left out (the API rejects them anyway)."""
+    return dict(_shared_units(rl)) if rl else {}
+
+
+def _shared_units(rl: Mapping[str, QuantityValue]) -> ResourceMap:
+    """to_units without the copy: the memoised map itself, which callers must not mutate."""
     if not rl:
-        return {}
+        return _EMPTY
     key = tuple(rl.items())
     try:
         got = _UNITS.get(key)
@@ -37,7 +42,23 @@ def to_units(rl: Mapping[str, QuantityValue]) -> ResourceMap:
         got = _convert(rl)
         if len(_UNITS) < _UNITS_MAX:
             _UNITS[key] = got
-    return dict(got)
+    return got
+
+
+_EMPTY: ResourceMap = {}
+
+
+def container_requests(c: Container) -> ResourceMap:
+    """A container's requests after API defaulting (pkg/apis/core/v1/defaults.go SetDefaults_Pod,
+    v1.35): every resource with a limit but no request is requested at its limit. Shared, read-only."""
+    res = c.resources
+    if not res.limits:
+        return _shared_units(res.requests)
+    if not res.requests:
+        return _shared_units(res.limits)
+    if res.limits.keys() <= res.requests.keys():
+        return _shared_units(res.requests)
+    return _shared_units({**res.limits, **res.requests})
 
 
 def _convert(rl: Mapping[str, QuantityValue]) -> ResourceMap:
@@ -62,11 +83,7 @@ def _max(into: ResourceMap, other: Mapping[str, int]) -> None:
 
 
 def _container_values(c: Container, which: str) -> ResourceMap:
-    rl = c.resources.requests if which == "requests" else c.resources.limits
-    if which == "requests" and not rl and c.resources.limits:
-        # API defaulting: a container with limits but no requests gets requests = limits.
-        rl = c.resources.limits
-    return to_units(rl)
+    return container_requests(c) if which == "requests" else _shared_units(c.resources.limits)
 
 
 def aggregate(containers: Iterable[Container], init_containers: Iterable[Container], which: str = "requests") -> ResourceMap:
@@ -94,11 +111,21 @@ POD_LEVEL = ("cpu", "memory")
 
 def pod_requests(spec: PodSpec, *, include_overhead: bool = True) -> ResourceMap:
     """R(pod) of semantics A2.6."""
+    if not spec.init_containers and not spec.overhead and spec.resources is None and len(spec.containers) == 1:
+        return dict(container_requests(spec.containers[0]))  # the common shape, without the walk
     out = aggregate(spec.containers, spec.init_containers, "requests")
     _apply_pod_level(out, spec, "requests")
     if include_overhead and spec.overhead:
         _add(out, to_units(spec.overhead))
     return out
+
+
+def pod_requests_shared(spec: PodSpec) -> ResourceMap:
+    """pod_requests for callers that never mutate the result (the scheduler cache of bound pods):
+    a single-container pod without init containers, overhead or pod-level resources costs one lookup."""
+    if not spec.init_containers and not spec.overhead and spec.resources is None and len(spec.containers) == 1:
+        return container_requests(spec.containers[0])
+    return pod_requests(spec)
 
 
 def pod_limits(spec: PodSpec, *, include_overhead: bool = True) -> ResourceMap:

@@ -111,3 +111,22 @@ def test_no_suggestion_for_valid_or_hopeless():  # type: ignore[no-untyped-def]
 ])
 def test_suspicious_tags(tag, flagged):  # type: ignore[no-untyped-def]
     assert (suspicious_tag(tag) is not None) == flagged
+
+
+# Strings the regular-expression fast path accepts must parse exactly as the scanner parses them.
+@pytest.mark.parametrize("image", [
+    "nginx", "nginx:1.25", "user/app:v1", "index.docker.io/foo", "index.docker.io/a/b:1", "docker.io/nginx",
+    "quay.io/x/y:1", "localhost/app", "localhost", "localhost:5000/a/b:c", "a.b.c/image-0.1", "myapp:1.0.",
+    "nginx@sha256:" + "a" * 64, "foo__bar/a-----b.c_d", "my-org/app", "a:1/b", "host-1.example.com:443/x/y/z:Tag_1",
+    "x" * 256, "a/" + "b" * 254, "a" * 64, "a" * 63, "registry.k8s.io/pause:3.9@sha256:" + "0" * 64,
+])
+def test_fast_path_agrees_with_the_scanner(image):  # type: ignore[no-untyped-def]
+    from podwhy.analyzers.imagepull.reference import _check, _fast_normalized
+
+    fast = _fast_normalized(image)
+    try:
+        slow = _check(image, normalise=True)
+    except ReferenceError:
+        assert fast is None
+        return
+    assert fast is None or fast == slow

@@ -310,12 +310,41 @@ def parse(s: str) -> Reference:
     return _check(s, normalise=False)
 
 
+# The common, valid shapes as one regular expression (regexp.go's ReferenceRegexp restricted to
+# lower-case hosts and sha256 digests): a match is parsed in C; anything else, valid or not, goes
+# through the scanner, which alone knows where an invalid reference goes wrong. The test suite
+# checks that both agree on every string the fast path accepts.
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_HOST = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_FAST = re.compile(
+    rf"(?:({_HOST}(?:\.{_HOST})*(?::[0-9]+)?)/)?({_COMPONENT}(?:/{_COMPONENT})*)"
+    r"(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?")
+
+
+def _fast_normalized(s: str) -> Reference | None:
+    m = _FAST.fullmatch(s)
+    if m is None or _ANCHORED_ID.fullmatch(s):
+        return None
+    head, path, tag, digest = m.groups()
+    if head is not None and not ("." in head or ":" in head or head == "localhost"):
+        # splitDockerDomain: a first component without '.', ':' and not localhost is a path component
+        path, head = f"{head}/{path}", None
+    if len(path) > NAME_TOTAL_LENGTH_MAX:
+        return None
+    domain = head or DEFAULT_DOMAIN
+    if domain == LEGACY_DEFAULT_DOMAIN:
+        domain = DEFAULT_DOMAIN
+    if domain == DEFAULT_DOMAIN and "/" not in path:
+        path = OFFICIAL_REPO_PREFIX + path
+    return Reference(original=s, domain=domain, path=path, tag=tag, digest=digest)
+
+
 def parse_normalized(s: str) -> Reference:
     """distribution/reference ParseNormalizedNamed (what the kubelet's parsers.ParseImageName uses)."""
-    return _check(s, normalise=True)
+    return _fast_normalized(s) or _check(s, normalise=True)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def try_parse(s: str) -> Reference | None:
     try:
         return parse_normalized(s)

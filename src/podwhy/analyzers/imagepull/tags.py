@@ -55,42 +55,72 @@ def tag_index(snap: Snapshot, cache: dict[str, Any] | None = None) -> dict[str, 
     if cache is not None and "imagepull.tags" in cache:
         idx: dict[str, dict[str, TagEvidence]] = cache["imagepull.tags"]
         return idx
-    out: dict[str, dict[str, TagEvidence]] = {}
+    # One pass over the snapshot by image STRING (pods of a workload repeat the same few strings),
+    # then each distinct string parsed once: the per-pod work is a dict lookup, not a parse.
+    # image -> [strongest evidence, up to 5 referrers (objects, named when the index is merged)]
+    raw: dict[str, list[Any]] = {}
 
-    def add(image: str, strength: int, where: str) -> None:
-        ref = try_parse(image)
-        if ref is None or ref.tag is None:
+    def note(image: str, strength: int, where: object) -> None:
+        e = raw.get(image)
+        if e is None:
+            raw[image] = [strength, [where]]
             return
-        tags = out.setdefault(ref.repository, {})
-        ev = tags.get(ref.tag)
-        if ev is None:
-            tags[ref.tag] = TagEvidence(ref.tag, strength, [where])
-        else:
-            ev.strength = min(ev.strength, strength)
-            if where not in ev.where and len(ev.where) < 5:
-                ev.where.append(where)
+        if strength < e[0]:
+            e[0] = strength
+        w = e[1]
+        # identity, not ==: comparing two pods field by field would be the expensive part
+        if len(w) < 5 and all(x is not where for x in w):
+            w.append(where)
 
+    pull_failures = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName")
     for node in snap.nodes:
+        where = f"Node/{node.metadata.name}"
         for img in node.status.images:
             for name in img.names:
                 if "@" not in name:
-                    add(name, NODE, f"Node/{node.metadata.name}")
+                    note(name, NODE, where)
     for pod in snap.pods:
-        pref = f"Pod/{pod.metadata.namespace}/{pod.metadata.name}"
-        failing = set()
-        for st in (*pod.status.init_container_statuses, *pod.status.container_statuses,
-                   *pod.status.ephemeral_container_statuses):
-            w = st.state.waiting
-            if w is not None and w.reason in ("ErrImagePull", "ImagePullBackOff", "InvalidImageName"):
-                failing.add(st.name)
-                continue
-            if st.image_id or st.state.running is not None or st.state.terminated is not None:
-                add(st.image, RUNNING, pref)
-        for c in (*pod.spec.init_containers, *pod.spec.containers):
-            if c.name not in failing:
-                add(c.image, POD_SPEC, pref)
+        status = pod.status
+        failing: set[str] | None = None
+        for statuses in (status.init_container_statuses, status.container_statuses,
+                         status.ephemeral_container_statuses):
+            for st in statuses:
+                state = st.state
+                w = state.waiting
+                if w is not None and w.reason in pull_failures:
+                    if failing is None:
+                        failing = set()
+                    failing.add(st.name)
+                elif st.image_id or state.running is not None or state.terminated is not None:
+                    e = raw.get(st.image)
+                    # inline test for the common saturated entry (5 referrers, strength reached)
+                    if e is None or e[0] > RUNNING or len(e[1]) < 5:
+                        note(st.image, RUNNING, pod)
+        spec = pod.spec
+        for containers in (spec.init_containers, spec.containers):
+            for c in containers:
+                if failing is None or c.name not in failing:
+                    e = raw.get(c.image)
+                    if e is None or e[0] > POD_SPEC or len(e[1]) < 5:
+                        note(c.image, POD_SPEC, pod)
     for where, image in _templates(snap):
-        add(image, TEMPLATE, where)
+        note(image, TEMPLATE, where)
+
+    out: dict[str, dict[str, TagEvidence]] = {}
+    for image, (strength, referrers) in raw.items():
+        ref = try_parse(image)
+        if ref is None or ref.tag is None:
+            continue
+        wheres = [w if isinstance(w, str) else f"Pod/{w.metadata.namespace}/{w.metadata.name}" for w in referrers]
+        tags = out.setdefault(ref.repository, {})
+        ev = tags.get(ref.tag)
+        if ev is None:
+            tags[ref.tag] = TagEvidence(ref.tag, strength, wheres)
+            continue
+        ev.strength = min(ev.strength, strength)
+        for referrer in wheres:
+            if referrer not in ev.where and len(ev.where) < 5:
+                ev.where.append(referrer)
     if cache is not None:
         cache["imagepull.tags"] = out
     return out

@@ -4,6 +4,7 @@ scheduler reports) decides which cause it counts for; one cause per distinct cod
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from podwhy.analyzers.scheduling.framework import ClusterState, CycleResult, Status
 from podwhy.analyzers.scheduling.plugins import (
@@ -117,37 +118,50 @@ def group_causes(cs: ClusterState, res: CycleResult) -> list[Cause]:
     """Causes ordered: blockers before exclusions, then by how many nodes they explain (most first),
     ties in filter order. Each cause's `blocker` says which kind it is."""
     by_code: dict[str, Cause] = {}
-    node_codes: dict[str, set[str]] = {}
     # codes_for depends on the status alone, except a TaintToleration status without detail (which
     # reads the node's taints); statuses are shared by node classes, so most lookups hit.
-    memo: dict[tuple[int, int], list[str]] = {}
+    memo: dict[tuple[Any, ...], list[str]] = {}
 
     def codes(st: Status, node: Node) -> list[str]:
-        key = (id(st), id(node) if st.detail is None and st.plugin == "TaintToleration" else 0)
+        # Apart from TaintToleration (which reads taints), the code depends on plugin and reasons only:
+        # per-node statuses (NodeResourcesFit with its numbers) then share one entry.
+        key: tuple[Any, ...] = ((id(st), id(node) if st.detail is None else 0) if st.plugin == "TaintToleration"
+                                else (st.plugin, st.reasons))
         got = memo.get(key)
         if got is None:
             got = memo[key] = codes_for(st, node)
         return got
 
-    by_statuses: dict[tuple[int, ...], set[str]] = {}
+    # Per distinct shape of a verdict list (CycleResult.shapes): (all codes of the node, the causes its
+    # first status counts for). Nodes differing only in their numbers share one entry.
+    per_shape: dict[tuple[Any, ...], tuple[frozenset[str], list[Cause]]] = {}
+    node_codes: dict[str, frozenset[str]] = {}
+    infos = cs.infos
+    shapes = res.shapes
     for name, sts in res.verdicts.items():
         if not sts:
             continue
-        node = cs.infos[name].node
-        skey = tuple(map(id, sts))
-        got = by_statuses.get(skey)
-        if got is None:
-            got = {c for st in sts for c in codes(st, node)}
-            if not any(st.detail is None and st.plugin == "TaintToleration" for st in sts):
-                by_statuses[skey] = got
-        node_codes[name] = got
+        shape = shapes.get(name)
+        entry = per_shape.get(shape) if shape is not None else None
+        if entry is None:
+            node = infos[name].node
+            causes = []
+            for code in codes(sts[0], node):
+                c = by_code.get(code)
+                if c is None:
+                    c = by_code[code] = Cause(code)
+                causes.append(c)
+            entry = (frozenset(c for st in sts for c in codes(st, node)), causes)
+            if shape is not None:
+                per_shape[shape] = entry
+        node_codes[name] = entry[0]
         st = sts[0]
-        for code in codes(st, node):
-            c = by_code.setdefault(code, Cause(code))
+        for c in entry[1]:
             c.nodes.append(name)
             c.statuses[name] = st
-    targeted = [n for n in res.verdicts if not (node_codes.get(n, set()) & PLACEMENT)]
-    taint_blocks = bool(targeted) and all("sched.untolerated-taint" in node_codes.get(n, set()) for n in targeted)
+    none: frozenset[str] = frozenset()
+    targeted = [n for n in res.verdicts if not (node_codes.get(n, none) & PLACEMENT)]
+    taint_blocks = bool(targeted) and all("sched.untolerated-taint" in node_codes.get(n, none) for n in targeted)
     for c in by_code.values():
         c.blocker = c.code not in EXCLUSIONS and (c.code != "sched.untolerated-taint" or taint_blocks)
     order = list(by_code)
@@ -157,8 +171,16 @@ def group_causes(cs: ClusterState, res: CycleResult) -> list[Cause]:
 def matching_nodes_not_ready(cs: ClusterState, res: CycleResult) -> list[str]:
     """Nodes that satisfy the pod's placement rules (no NodeAffinity/NodeName failure) when every one
     of them is NotReady: the catalog's 'only matching nodes are NotReady' case."""
-    matching = [n for n, sts in res.verdicts.items()
-                if not any(s.plugin in ("NodeAffinity", "NodeName") or "didn't satisfy plugin" in s.message for s in sts)]
+    # per distinct verdict list (run_cycle interns them)
+    placed: dict[int, bool] = {}
+    matching: list[str] = []
+    for n, sts in res.verdicts.items():
+        ok = placed.get(id(sts))
+        if ok is None:
+            ok = placed[id(sts)] = not any(s.plugin in ("NodeAffinity", "NodeName") or "didn't satisfy plugin" in s.message
+                                           for s in sts)
+        if ok:
+            matching.append(n)
     if not matching:
         return []
     if all(node_ready(cs.infos[n].node) is False for n in matching):

@@ -102,7 +102,7 @@ def analyze(ctx: Context, work: Work) -> None:
     has_volume = work.has_code("volume.")
     causes, templates = _class_findings(ctx, rec, tgt, confidence, has_volume)
     for f in templates:
-        work.add(_personalise(f, work, ev))
+        work.add(_personalise(f, work, ev, tgt))
     if any(c.code == "sched.scheduling-gated" for c in causes):
         work.add(_gated_finding(ctx, work, rec))
     _preemption(ctx, work, rec)
@@ -217,12 +217,16 @@ POD_REF = "Pod/{pod}"
 
 def _class_findings(ctx: Context, rec: Recomputed, tgt: fixes.Target, confidence: Confidence,
                     has_volume: bool) -> tuple[list[Cause], list[Finding]]:
-    """Findings shared by every pod of an equivalence class (and patch target): built once."""
-    key = f"{rec.key}.findings{tgt.key}.{confidence}.{has_volume}"
+    """Findings shared by every pod of a filter class (pods with equal filter inputs get the very same
+    cycle result, whichever workload they belong to) and target shape: built once, with placeholders
+    for the pod's and its target's names that _personalise fills in."""
+    shape = fixes.placeholder_target(tgt)
+    key = f"scheduling.findings.{id(rec.result)}{shape.key}.{tgt.kind == 'DaemonSet'}.{confidence}.{has_volume}"
     got = ctx.cache.get(key)
     if got is not None:
         causes_c, found_c = got
         return list(causes_c), list(found_c)
+    real_tgt, tgt = tgt, shape
     cs = cluster(ctx)
     # Shared by every class and target with this very cycle result (kept alive by the cache).
     ckey = f"scheduling.causes.{id(rec.result)}"
@@ -238,7 +242,7 @@ def _class_findings(ctx: Context, rec: Recomputed, tgt: fixes.Target, confidence
     for i, cause in enumerate(causes):
         if (cause.code.startswith("volume.") and has_volume) or cause.code == "sched.scheduling-gated":
             continue
-        if cause.code == "sched.node-affinity" and tgt.kind == "DaemonSet" and len(causes) > 1:
+        if cause.code == "sched.node-affinity" and real_tgt.kind == "DaemonSet" and len(causes) > 1:
             continue  # a DaemonSet pod is pinned to its node on purpose: the other nodes are not a cause
         # Blockers before the volumes analyzer's findings (rank 20), exclusions after them.
         f = _finding(ctx, rec, cause, tgt, confidence, (10 if cause.blocker else 25) + i)
@@ -254,11 +258,21 @@ def _class_findings(ctx: Context, rec: Recomputed, tgt: fixes.Target, confidence
     return list(causes), list(out)
 
 
-def _personalise(f: Finding, work: Work, ev: Event | None) -> Finding:
+def _personalise(f: Finding, work: Work, ev: Event | None, tgt: fixes.Target) -> Finding:
+    name = work.name
+
+    def fill(text: str) -> str:
+        return fixes.fill_placeholders(text, name, tgt)
+
     evidence = [msgspec.structs.replace(e, ref=work.ref) if e.ref == POD_REF else e for e in f.evidence]
     if ev is not None:
         evidence.append(from_event(ev))
-    return msgspec.structs.replace(f, evidence=evidence)
+    fix = f.fix
+    if fix is not None:
+        fix = Fix(summary=fill(fix.summary), commands=[fill(c) for c in fix.commands],
+                  patches=[fill(p) for p in fix.patches])
+    return msgspec.structs.replace(f, cause=fill(f.cause), evidence=evidence, fix=fix)
+
 
 def _node_evidence(rec: Recomputed, cause: Cause) -> list[Evidence]:
     out: list[Evidence] = []
@@ -343,12 +357,12 @@ def _finding(ctx: Context, rec: Recomputed, cause: Cause, tgt: fixes.Target, con
         fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_pod_affinity(cs, rec, cause, tgt, anti=code == "sched.pod-anti-affinity"))
     elif code == "sched.node-name-not-found":
         cause_txt = f"spec.nodeName pins the pod to {pod.spec.node_name!r}; every other node is excluded"
-        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_node_name(cs, rec, tgt))
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_node_name(cs, rec, tgt, (fixes.POD_NAMESPACE, fixes.POD_NAME)))
     elif code.startswith("volume."):
         cause_txt = f"{first.plugin} rejects {_pct_nodes(cause, total)}: {first.message}" + (
             f" ({d0['summary']})" if d0.get("summary") else "")
         fix = Fix(summary="see the claim and its events", commands=[
-            f"kubectl -n {pod.metadata.namespace} get pvc", f"kubectl -n {pod.metadata.namespace} describe pod {pod.metadata.name}"])
+            f"kubectl -n {fixes.POD_NAMESPACE} get pvc", f"kubectl -n {fixes.POD_NAMESPACE} describe pod {fixes.POD_NAME}"])
     else:
         return None
     if fix is None:
@@ -380,8 +394,8 @@ def _no_single_fix(rec: Recomputed, cause: Cause) -> Fix:
 
 
 def _memo_fix(ctx: Context, rec: Recomputed, code: str, make: Callable[[], Fix | None]) -> Fix | None:
-    """Fixes are verified by re-running the filters: do it once per equivalence class."""
-    key = f"{rec.key}.fix.{code}"
+    """Fixes are verified by re-running the filters: do it once per filter class (the cycle result)."""
+    key = f"scheduling.fix.{id(rec.result)}.{code}"
     if key in ctx.cache:
         got: Fix | None = ctx.cache[key]
         return got

@@ -69,6 +69,31 @@ TEMPLATE_PATHS = {
 }
 
 
+# Placeholders in the findings and fixes shared by every pod of a filter class (computed once, with
+# the placeholder target below); explain._personalise puts each pod's own names in. '@' cannot occur
+# in Kubernetes names, so a placeholder never collides with real text.
+POD_NAMESPACE = "@@podwhy-namespace@@"
+POD_NAME = "@@podwhy-pod@@"
+TARGET_NAME = "@@podwhy-target@@"
+TARGET_KIND = "@@podwhy-kind@@"
+TARGET_PATH = "@@podwhy-path@@"
+
+
+def placeholder_target(t: Target) -> Target:
+    """A target of the same shape (bare pod or template) whose names are placeholders."""
+    if t.is_pod:
+        return Target("Pod", POD_NAMESPACE, TARGET_NAME, t.spec_path)
+    return Target(TARGET_KIND, POD_NAMESPACE, TARGET_NAME, TARGET_PATH)
+
+
+def fill_placeholders(text: str, pod_name: str, t: Target) -> str:
+    if "@@podwhy-" not in text:
+        return text
+    # json_patch prints the kind lower-cased, the only place a target's kind appears.
+    return (text.replace(POD_NAMESPACE, t.namespace).replace(POD_NAME, pod_name).replace(TARGET_NAME, t.name)
+            .replace(TARGET_KIND, t.kind.lower()).replace(TARGET_PATH, t.spec_path))
+
+
 def target_of(snap: Snapshot, pod: Pod) -> Target:
     best = Target("Pod", pod.metadata.namespace, pod.metadata.name, "/spec")
     for kind, name, _obj in snap.owner_chain(pod):
@@ -573,13 +598,15 @@ def fix_pod_affinity(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Targe
                commands=[_recreate_note(tgt) or tgt.json_patch([{"op": "remove", "path": path}])])
 
 
-def fix_node_name(cs: ClusterState, rec: Recomputed, tgt: Target) -> Fix | None:
+def fix_node_name(cs: ClusterState, rec: Recomputed, tgt: Target, who: tuple[str, str] | None = None) -> Fix | None:
+    """`who`: the (namespace, name) to print for the pod (placeholders in class-shared findings)."""
     pod = rec.pc.pod
     p1 = msgspec.structs.replace(pod, spec=msgspec.structs.replace(pod.spec, node_name=""))
     feas = feasible_with_pod(cs, p1, rec, frozenset({"NodeName"}))
     if not feas:
         return None
-    cmds = [f"kubectl -n {pod.metadata.namespace} delete pod {pod.metadata.name}"]
+    ns, name = who or (pod.metadata.namespace, pod.metadata.name)
+    cmds = [f"kubectl -n {ns} delete pod {name}"]
     if tgt.is_pod:
         cmds.append("# then re-create it without spec.nodeName (use nodeSelector/affinity to steer it)")
     return Fix(summary=(f"spec.nodeName is immutable: re-create the pod without it (use a nodeSelector instead); "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import operator
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,13 @@ from typing import Any, Protocol
 
 import msgspec
 
-from podwhy.analyzers.resources import ResourceMap, pod_requests, to_units
+from podwhy.analyzers.resources import (
+    ResourceMap,
+    container_requests,
+    pod_requests,
+    pod_requests_shared,
+    to_units,
+)
 from podwhy.model import Container, Node, Pod, ResourceRequirements
 from podwhy.quantity import scheduler_units
 from podwhy.snapshot import Snapshot
@@ -50,6 +57,14 @@ class Status:
     reasons: tuple[str, ...]
     plugin: str
     detail: dict[str, Any] | None = None
+    # What the catalogue cause of the status depends on (causes.codes_for): plugin and reasons, and
+    # for TaintToleration the taints, i.e. the status itself (one object per taint class in a cycle).
+    # Per-node statuses with different numbers but one shape count for the same cause.
+    shape: Hashable = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shape", (self.plugin, self.reasons, id(self))
+                           if self.plugin == "TaintToleration" else (self.plugin, self.reasons))
 
     @property
     def message(self) -> str:
@@ -77,10 +92,17 @@ def _resize_infeasible(p: Pod) -> bool:
 def existing_pod_requests(p: Pod) -> ResourceMap:
     """What a pod already on a node counts for (framework/types.go PodInfo.CalculateResource, v1.35):
     per container max(spec, allocated, actuated) while an in-place resize is in flight; if the resize
-    is Infeasible, max(allocated, actuated). Regular init containers use the spec."""
-    if not any(s.allocated_resources or s.resources is not None
-               for s in (*p.status.container_statuses, *p.status.init_container_statuses)):
-        return pod_requests(p.spec)
+    is Infeasible, max(allocated, actuated). Regular init containers use the spec.
+    The result is shared (memoised per ResourceList): read-only."""
+    status = p.status
+    for statuses in (status.container_statuses, status.init_container_statuses):
+        for s in statuses:
+            if s.allocated_resources or s.resources is not None:
+                return _resized_pod_requests(p)
+    return pod_requests_shared(p.spec)
+
+
+def _resized_pod_requests(p: Pod) -> ResourceMap:
     statuses = {s.name: s for s in (*p.status.container_statuses, *p.status.init_container_statuses)}
     infeasible = _resize_infeasible(p)
 
@@ -88,7 +110,7 @@ def existing_pod_requests(p: Pod) -> ResourceMap:
         st = statuses.get(c.name)
         if st is None or regular_init:
             return c
-        spec_req = to_units(c.resources.requests or c.resources.limits)
+        spec_req = container_requests(c)
         vals: list[ResourceMap] = [] if infeasible else [spec_req]
         vals.append(to_units(st.allocated_resources))
         if st.resources is not None:
@@ -115,12 +137,14 @@ def host_ports(p: Pod) -> list[tuple[str, str, int]]:
     0.0.0.0, empty protocol = TCP). >=1.34 also restartable (sidecar) init containers
     (pkg/scheduler/util/utils.go GetHostPorts, v1.35)."""
     out: list[tuple[str, str, int]] = []
-    conts: list[Container] = [c for c in p.spec.init_containers if c.restart_policy == "Always"]
-    conts.extend(p.spec.containers)
-    for c in conts:
-        for port in c.ports:
-            if port.host_port > 0:
-                out.append((port.host_ip or "0.0.0.0", port.protocol or "TCP", port.host_port))
+    spec = p.spec
+    for conts, sidecars_only in ((spec.init_containers, True), (spec.containers, False)):
+        for c in conts:
+            if sidecars_only and c.restart_policy != "Always":
+                continue
+            for port in c.ports:
+                if port.host_port > 0:
+                    out.append((port.host_ip or "0.0.0.0", port.protocol or "TCP", port.host_port))
     return out
 
 
@@ -141,8 +165,6 @@ class NodeInfo:
     node: Node
     pods: list[Pod] = field(default_factory=list)
     requested: dict[str, int] = field(default_factory=dict)
-    # (protocol, port) -> [(hostIP, holder pod ref)]
-    used_ports: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=dict)
     allocatable: ResourceMap = field(default_factory=dict)
     # Equivalence keys: nodes with equal labels (resp. taints + spec.unschedulable) get equal verdicts
     # from label-only (resp. taint-only) plugins.
@@ -151,6 +173,9 @@ class NodeInfo:
     # NodeResourcesFit verdicts by the incoming pod's checked requests: pods of many classes ask for
     # the same few amounts. Cleared whenever a pod is added (the only mutation).
     fit_memo: dict[Hashable, Status | None] = field(default_factory=dict)
+    # (protocol, port) -> [(hostIP, holder pod ref)], built on first use (only pods asking for host
+    # ports read it): see used_ports.
+    _ports: dict[tuple[str, int], list[tuple[str, str]]] | None = None
 
     @property
     def name(self) -> str:
@@ -160,19 +185,31 @@ class NodeInfo:
     def labels(self) -> dict[str, str]:
         return self.node.metadata.labels
 
+    @property
+    def used_ports(self) -> dict[tuple[str, int], list[tuple[str, str]]]:
+        if self._ports is None:
+            ports: dict[tuple[str, int], list[tuple[str, str]]] = {}
+            for p in self.pods:
+                for ip, proto, port in host_ports(p):
+                    ports.setdefault((proto, port), []).append((ip, pod_ref(p)))
+            self._ports = ports
+        return self._ports
+
     def add_pod(self, p: Pod, requests: Mapping[str, int]) -> None:
         if self.fit_memo:
             self.fit_memo.clear()
         self.pods.append(p)
+        req = self.requested
         for k, v in requests.items():
-            self.requested[k] = self.requested.get(k, 0) + v
-        for ip, proto, port in host_ports(p):
-            self.used_ports.setdefault((proto, port), []).append((ip, pod_ref(p)))
+            req[k] = req.get(k, 0) + v
+        if self._ports is not None:
+            for ip, proto, port in host_ports(p):
+                self._ports.setdefault((proto, port), []).append((ip, pod_ref(p)))
 
     def clone(self) -> NodeInfo:
         return NodeInfo(node=self.node, pods=list(self.pods), requested=dict(self.requested),
-                        used_ports={k: list(v) for k, v in self.used_ports.items()},
-                        allocatable=self.allocatable, static_key=self.static_key, taint_key=self.taint_key)
+                        allocatable=self.allocatable, static_key=self.static_key, taint_key=self.taint_key,
+                        _ports=None if self._ports is None else {k: list(v) for k, v in self._ports.items()})
 
     def without(self, victims: Iterable[Pod], requests: Callable[[Pod], Mapping[str, int]]) -> NodeInfo:
         gone = {id(v) for v in victims}
@@ -183,8 +220,11 @@ class NodeInfo:
         return ni
 
 
+_TERMINAL = ("Succeeded", "Failed")
+
+
 def is_terminal(p: Pod) -> bool:
-    return p.status.phase in ("Succeeded", "Failed")
+    return p.status.phase in _TERMINAL
 
 
 def pod_priority(snap: Snapshot, p: Pod) -> int:
@@ -225,15 +265,22 @@ class ClusterState:
         bound: list[tuple[Pod, NodeInfo]] = []
         self._bound: list[tuple[Pod, NodeInfo]] | None = bound
         self.nominated: list[Pod] = []
+        # The hot loop of a big cluster (every pod): NodeInfo.add_pod inlined.
+        infos = self.infos
+        req_cache = self._req_cache
         for p in snap.pods:
-            if is_terminal(p):
-                continue
-            if p.spec.node_name:
-                ni = self.infos.get(p.spec.node_name)
-                if ni is not None:
-                    ni.add_pod(p, self.requests_of(p))
-                    bound.append((p, ni))
-            elif p.status.nominated_node_name:
+            node_name = p.spec.node_name
+            if node_name:
+                ni = infos.get(node_name)
+                if ni is None or p.status.phase in _TERMINAL:
+                    continue
+                r = req_cache[id(p)] = existing_pod_requests(p)
+                ni.pods.append(p)
+                requested = ni.requested
+                for k, v in r.items():
+                    requested[k] = requested.get(k, 0) + v
+                bound.append((p, ni))
+            elif p.status.nominated_node_name and p.status.phase not in _TERMINAL:
                 self.nominated.append(p)
         self.anti_affinity_pods: list[tuple[Pod, NodeInfo]] = [
             (p, ni) for p, ni in bound
@@ -384,6 +431,9 @@ class CycleResult:
     allowed: frozenset[str] | None
     # node name -> every failing status in filter order (empty = feasible).
     verdicts: dict[str, list[Status]]
+    # node name -> the shapes of its statuses (Status.shape): nodes with equal shapes count for the
+    # same causes (causes.group_causes works per shape, not per node).
+    shapes: dict[str, tuple[Hashable, ...]] = field(default_factory=dict)
     # Derived lists memoised by their users (fix verification), shared by every pod of the class.
     memo: dict[Hashable, Any] = field(default_factory=dict)
 
@@ -515,23 +565,32 @@ def nominated_overlay(cs: ClusterState, pc: PodCtx) -> dict[str, NodeInfo]:
     return out
 
 
+_SHAPE = operator.attrgetter("shape")
+
+
 def run_cycle(cs: ClusterState, pc: PodCtx, plugins: Sequence[Plugin],
               only: Iterable[str] | None = None) -> CycleResult:
     rejection, allowed, narrowing = run_prefilters(cs, pc, plugins)
     overlay = nominated_overlay(cs, pc)
     memo: dict[tuple[str, Hashable], Status | None] = {}
     verdicts: dict[str, list[Status]] = {}
+    # Nodes failing with the very same statuses share one (read-only) list, so that what is derived
+    # from a verdict (causes, report entries) is derived once per distinct list, keyed by its id.
+    interned: dict[tuple[int, ...], list[Status]] = {}
+    shapes: dict[str, tuple[Hashable, ...]] = {}
+    absent = _absent_status(narrowing) if allowed is not None else None
     names = list(cs.infos) if only is None else [n for n in only if n in cs.infos]
     for name in names:
         ni = overlay.get(name) or cs.infos[name]
         statuses = filter_node(cs, pc, ni, plugins, memo)
         if rejection is not None:
             statuses.insert(0, rejection)
-        elif allowed is not None and name not in allowed:
-            statuses.insert(0, _absent_status(narrowing))
-        verdicts[name] = statuses
+        elif absent is not None and name not in allowed:  # type: ignore[operator]
+            statuses.insert(0, absent)
+        verdicts[name] = interned.setdefault(tuple(map(id, statuses)), statuses)
+        shapes[name] = tuple(map(_SHAPE, statuses))
     return CycleResult(num_nodes=len(cs.infos), prefilter=rejection, narrowed_by=narrowing,
-                       allowed=allowed, verdicts=verdicts)
+                       allowed=allowed, verdicts=verdicts, shapes=shapes)
 
 
 # ---- FitError message ----------------------------------------------------------------------------

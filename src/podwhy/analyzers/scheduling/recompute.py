@@ -21,7 +21,6 @@ from podwhy.analyzers.scheduling.framework import (
     CycleResult,
     PodCtx,
     Preemption,
-    Status,
     new_pod_ctx,
     predict_preemption,
     run_cycle,
@@ -109,27 +108,23 @@ def filter_key(cs: ClusterState, pod: Pod) -> str:
 
 
 def verdicts_to_nodes(res: CycleResult) -> list[NodeVerdict]:
-    # Node-static verdicts are one Status shared by a whole node class: converted once.
+    # Node-static verdicts are one Status shared by a whole node class: converted once; nodes with
+    # the very same statuses share one list (run_cycle interns them) and so one failure list.
     failures: dict[int, NodeFailure] = {}
-
-    def failure(st: Status) -> NodeFailure:
-        nf = failures.get(id(st))
-        if nf is None:
-            nf = failures[id(st)] = NodeFailure(plugin=st.plugin, reasons=list(st.reasons), detail=st.detail)
-        return nf
-
-    # Nodes failing with the very same statuses share one (read-only) failure list.
-    lists: dict[tuple[int, ...], list[NodeFailure]] = {}
-
-    def failure_list(sts: list[Status]) -> list[NodeFailure]:
-        key = tuple(map(id, sts))
-        got = lists.get(key)
+    lists: dict[int, list[NodeFailure]] = {}
+    out: list[NodeVerdict] = []
+    for name, sts in res.verdicts.items():
+        got = lists.get(id(sts))
         if got is None:
-            got = lists[key] = [failure(st) for st in sts]
-        return got
-
-    return [NodeVerdict(name=name, feasible=not sts, failures=failure_list(sts))
-            for name, sts in res.verdicts.items()]
+            got = []
+            for st in sts:
+                nf = failures.get(id(st))
+                if nf is None:
+                    nf = failures[id(st)] = NodeFailure(plugin=st.plugin, reasons=list(st.reasons), detail=st.detail)
+                got.append(nf)
+            lists[id(sts)] = got
+        out.append(NodeVerdict(name=name, feasible=not sts, failures=got))
+    return out
 
 
 def evaluate(cs: ClusterState, pod: Pod) -> Recomputed:

@@ -48,7 +48,7 @@ def _attached(ctx: Context, node: str) -> dict[str, set[str]]:
     """driver -> unique volumes used by the pods on `node` (the scheduler cache counts every pod that is not
     Succeeded/Failed). Memoised: many pending pods share the nodes."""
     key = f"volumes.attached:{node}"
-    hit = ctx.cache.get(key)
+    hit: dict[str, set[str]] | None = ctx.cache.get(key)
     if hit is None:
         hit = defaultdict(set)
         for other in ctx.snapshot.pods_by_node.get(node, []):
@@ -57,7 +57,7 @@ def _attached(ctx: Context, node: str) -> dict[str, set[str]]:
             for d, handles in _pod_volumes(ctx.snapshot, other).items():
                 hit[d] |= handles
         ctx.cache[key] = hit
-    return hit  # type: ignore[no-any-return]
+    return hit
 
 
 def analyze(ctx: Context, work: Work, says: SchedulerSays) -> Finding | None:

@@ -45,8 +45,10 @@ def base_resource(name: str) -> str:
 
 
 def units(name: str, q: object) -> int | None:
+    if not isinstance(q, str | int | float | Fraction):
+        return None  # not a quantity the API would accept
     try:
-        return scheduler_units(base_resource(name), q)  # type: ignore[arg-type]
+        return scheduler_units(base_resource(name), q)
     except (ValueError, TypeError):
         return None
 
