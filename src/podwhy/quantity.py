@@ -120,9 +120,11 @@ def format_bytes(n: int | Fraction) -> str:
     return ("-" if neg else "") + out
 
 
+@lru_cache(maxsize=65536, typed=True)
 def format_resource(name: str, amount: int | Fraction) -> str:
     """Format an amount in the scheduler's units for that resource: millicores for cpu, bytes for
-    memory/storage/hugepages, plain counts otherwise."""
+    memory/storage/hugepages, plain counts otherwise. Memoised: every per-node verdict prints a few
+    amounts, and a cluster has few distinct ones (Fraction arithmetic is slow)."""
     if name == "cpu":
         return format_cpu(amount)
     if name in ("memory", "ephemeral-storage", "storage") or name.startswith("hugepages-") or name.endswith(".memory"):

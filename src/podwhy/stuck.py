@@ -53,10 +53,18 @@ def pod_work(snap: Snapshot, pod: Pod, now: datetime, opts: Options, *, force: b
     pst = pod.status
     if pst.phase in ("Succeeded", "Failed"):
         return None
-    # Fast path for the vast majority: a running pod whose containers are not waiting.
-    if pst.phase == "Running" and not any(c.state.waiting for c in pst.container_statuses) \
-            and not any(c.state.waiting for c in pst.init_container_statuses):
-        return None
+    # Fast path for the vast majority: a running pod whose containers are not waiting (plain loops:
+    # this runs for every pod of the cluster).
+    if pst.phase == "Running":
+        for statuses in (pst.container_statuses, pst.init_container_statuses):
+            for c in statuses:
+                if c.state.waiting:
+                    break
+            else:
+                continue
+            break
+        else:
+            return None
     ns, name = pod.metadata.namespace, pod.metadata.name
     work = Work(kind="Pod", namespace=ns, name=name, obj=pod, state="")
     stuck: list[StuckContainer] = []

@@ -171,16 +171,11 @@ def group_causes(cs: ClusterState, res: CycleResult) -> list[Cause]:
 def matching_nodes_not_ready(cs: ClusterState, res: CycleResult) -> list[str]:
     """Nodes that satisfy the pod's placement rules (no NodeAffinity/NodeName failure) when every one
     of them is NotReady: the catalog's 'only matching nodes are NotReady' case."""
-    # per distinct verdict list (run_cycle interns them)
-    placed: dict[int, bool] = {}
-    matching: list[str] = []
-    for n, sts in res.verdicts.items():
-        ok = placed.get(id(sts))
-        if ok is None:
-            ok = placed[id(sts)] = not any(s.plugin in ("NodeAffinity", "NodeName") or "didn't satisfy plugin" in s.message
-                                           for s in sts)
-        if ok:
-            matching.append(n)
+    def placed(shape: tuple[Any, ...]) -> bool:
+        return not any(plugin in ("NodeAffinity", "NodeName") or any("didn't satisfy plugin" in r for r in reasons)
+                       for plugin, reasons, *_ in shape)
+
+    matching = res.nodes_where(placed)
     if not matching:
         return []
     if all(node_ready(cs.infos[n].node) is False for n in matching):

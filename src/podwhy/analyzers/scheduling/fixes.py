@@ -115,8 +115,8 @@ def feasible_with_pod(cs: ClusterState, pod: Pod, rec: Recomputed | None = None,
         key = ("fixes.candidates", affected)
         cand: list[str] | None = rec.result.memo.get(key)
         if cand is None:
-            cand = rec.result.memo[key] = [n for n, sts in rec.result.verdicts.items()
-                                           if all(s.plugin in affected for s in sts)]
+            cand = rec.result.memo[key] = rec.result.nodes_where(
+                lambda shape: all(e[0] in affected for e in shape))  # type: ignore[index]
         return feasible_nodes(cs, pod, cand + [n for n in (only or []) if n not in cand])
     return feasible_nodes(cs, pod, only)
 

@@ -437,6 +437,19 @@ class CycleResult:
     # Derived lists memoised by their users (fix verification), shared by every pod of the class.
     memo: dict[Hashable, Any] = field(default_factory=dict)
 
+    def nodes_where(self, pred: Callable[[tuple[Hashable, ...]], bool]) -> list[str]:
+        """Nodes (in order) whose verdict shape satisfies `pred`, evaluated once per distinct shape.
+        A shape is a tuple of Status.shape: (plugin, reasons) or (plugin, reasons, id) per failure."""
+        memo: dict[tuple[Hashable, ...], bool] = {}
+        out: list[str] = []
+        for name, shape in self.shapes.items():
+            ok = memo.get(shape)
+            if ok is None:
+                ok = memo[shape] = pred(shape)
+            if ok:
+                out.append(name)
+        return out
+
     def first(self, node: str) -> Status | None:
         v = self.verdicts.get(node)
         return v[0] if v else None
@@ -486,11 +499,19 @@ def run_prefilters(cs: ClusterState, pc: PodCtx, plugins: Sequence[Plugin]) -> t
     return rejection, allowed, tuple(narrowing)
 
 
-def filter_node(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plugins: Sequence[Plugin],
-                memo: dict[tuple[str, Hashable], Status | None] | None = None) -> list[Status]:
-    """All failing filter statuses for one node, in plugin order."""
+def filter_node(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plugins: Sequence[Plugin]) -> list[Status]:
+    """All failing filter statuses for one node, in plugin order (run_cycle shares verdicts between
+    nodes instead: _filter_planned)."""
+    return [st for pl, _mode, _narrow in _plan(pc, plugins, False) if (st := pl.filter(cs, pc, ni)) is not None]
+
+
+def _filter_planned(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plan: _Plan,
+                    memos: list[dict[Hashable, Status | None]]) -> list[Status]:
+    """filter_node with the plan computed and one verdict memo per plugin (the per-node hot loop of
+    every cycle: no key tuples, no plan lookup)."""
     out: list[Status] = []
-    for pl, mode, narrow in _plan(pc, plugins, memo is not None):
+    i = 0
+    for pl, mode, narrow in plan:
         if mode == _CALL:
             st = pl.filter(cs, pc, ni)
         else:
@@ -498,19 +519,19 @@ def filter_node(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plugins: Sequence[Pl
             if mode == _BY_TAINTS:
                 node_key = ni.taint_key
             elif mode == _BY_NAME:
-                node_key = ni.name
+                node_key = ni.node.metadata.name
             elif narrow is not None:
                 node_key = narrow(pc, ni)
             else:
                 node_key = ni.static_key
-            key: tuple[str, Hashable] = (pl.name, node_key)
-            if key in memo:  # type: ignore[operator]
-                st = memo[key]  # type: ignore[index]
+            m = memos[i]
+            if node_key in m:
+                st = m[node_key]
             else:
-                st = pl.filter(cs, pc, ni)
-                memo[key] = st  # type: ignore[index]
+                st = m[node_key] = pl.filter(cs, pc, ni)
         if st is not None:
             out.append(st)
+        i += 1
     return out
 
 
@@ -572,7 +593,8 @@ def run_cycle(cs: ClusterState, pc: PodCtx, plugins: Sequence[Plugin],
               only: Iterable[str] | None = None) -> CycleResult:
     rejection, allowed, narrowing = run_prefilters(cs, pc, plugins)
     overlay = nominated_overlay(cs, pc)
-    memo: dict[tuple[str, Hashable], Status | None] = {}
+    plan = _plan(pc, plugins, True)
+    memos: list[dict[Hashable, Status | None]] = [{} for _ in plan]
     verdicts: dict[str, list[Status]] = {}
     # Nodes failing with the very same statuses share one (read-only) list, so that what is derived
     # from a verdict (causes, report entries) is derived once per distinct list, keyed by its id.
@@ -580,9 +602,10 @@ def run_cycle(cs: ClusterState, pc: PodCtx, plugins: Sequence[Plugin],
     shapes: dict[str, tuple[Hashable, ...]] = {}
     absent = _absent_status(narrowing) if allowed is not None else None
     names = list(cs.infos) if only is None else [n for n in only if n in cs.infos]
+    infos = cs.infos
     for name in names:
-        ni = overlay.get(name) or cs.infos[name]
-        statuses = filter_node(cs, pc, ni, plugins, memo)
+        ni = (overlay.get(name) or infos[name]) if overlay else infos[name]
+        statuses = _filter_planned(cs, pc, ni, plan, memos)
         if rejection is not None:
             statuses.insert(0, rejection)
         elif absent is not None and name not in allowed:  # type: ignore[operator]
