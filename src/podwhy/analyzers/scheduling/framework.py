@@ -510,8 +510,7 @@ def _filter_planned(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plan: _Plan,
     """filter_node with the plan computed and one verdict memo per plugin (the per-node hot loop of
     every cycle: no key tuples, no plan lookup)."""
     out: list[Status] = []
-    i = 0
-    for pl, mode, narrow in plan:
+    for (pl, mode, narrow), m in zip(plan, memos, strict=True):
         if mode == _CALL:
             st = pl.filter(cs, pc, ni)
         else:
@@ -524,14 +523,12 @@ def _filter_planned(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plan: _Plan,
                 node_key = narrow(pc, ni)
             else:
                 node_key = ni.static_key
-            m = memos[i]
             if node_key in m:
                 st = m[node_key]
             else:
                 st = m[node_key] = pl.filter(cs, pc, ni)
         if st is not None:
             out.append(st)
-        i += 1
     return out
 
 
