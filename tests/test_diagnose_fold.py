@@ -42,6 +42,13 @@ items:
   status: {phase: Pending}
 - apiVersion: v1
   kind: Pod
+  metadata: {name: tolerant-1, namespace: shop, uid: u5, labels: {app: tolerant}}
+  spec:
+    containers: [{name: app, image: "shop/api:1", resources: {requests: {cpu: "4"}}}]
+    tolerations: [{key: other, operator: Exists, effect: NoSchedule}]
+  status: {phase: Pending}
+- apiVersion: v1
+  kind: Pod
   metadata: {name: etl-1, namespace: shop, uid: u4, labels: {app: etl}}
   spec: {containers: [{name: app, image: "shop/etl:2", resources: {requests: {cpu: "8"}}}]}
   status: {phase: Pending}
@@ -69,15 +76,18 @@ def _nodes(cpu: str) -> list[dict[str, Any]]:
 FULL = {"Pod/shop/api-1": {"message": MESSAGE, "nodes": _nodes("4")},
         "Pod/shop/api-2": {"message": MESSAGE, "nodes": _nodes("4")},
         "Pod/shop/batch-1": {"message": MESSAGE, "nodes": _nodes("4")},
-        "Pod/shop/etl-1": {"message": MESSAGE, "nodes": _nodes("8")}}
+        "Pod/shop/etl-1": {"message": MESSAGE, "nodes": _nodes("8")},
+        "Pod/shop/tolerant-1": {"message": MESSAGE, "nodes": _nodes("4")}}
 FOLDED = {"Pod/shop/api-1": {"message": MESSAGE, "nodes": _nodes("4")},
           # same equivalence class as api-1 (one ReplicaSet-like spec)
           "Pod/shop/api-2": {"message": MESSAGE, "sameNodesAs": "Pod/shop/api-1"},
           # another spec, but the very same verdicts on every node
           "Pod/shop/batch-1": {"message": MESSAGE, "sameNodesAs": "Pod/shop/api-1"},
           # different verdicts (8 cpu): kept
-          "Pod/shop/etl-1": {"message": MESSAGE, "nodes": _nodes("8")}}
-FOLD_NOTE = ("scheduling: 2 per-node verdict list(s) folded (8 node verdicts in all exceed the budget of 7): a "
+          "Pod/shop/etl-1": {"message": MESSAGE, "nodes": _nodes("8")},
+          # another filter class (a toleration irrelevant here), another list object, equal verdicts
+          "Pod/shop/tolerant-1": {"message": MESSAGE, "sameNodesAs": "Pod/shop/api-1"}}
+FOLD_NOTE = ("scheduling: 3 per-node verdict list(s) folded (10 node verdicts in all exceed the budget of 9): a "
              "subject with `sameNodesAs` has exactly the node verdicts of the pod it names; for one pod's full list "
              "run `podwhy pod api-2 -n shop`, for every list `--max-node-verdicts 0`")
 
@@ -95,10 +105,10 @@ def _scan(tmp_path: Path, *extra: str) -> dict[str, Any]:
 @pytest.mark.parametrize(("args", "scheduling", "fold_notes"), [
     pytest.param(("--max-node-verdicts", "0"), FULL, [], id="zero-budget-lists-every-node-for-every-pod"),
     pytest.param((), FULL, [], id="default-budget-is-not-reached-by-a-small-cluster"),
-    pytest.param(("--max-node-verdicts", "8"), FULL, [], id="a-budget-equal-to-the-total-folds-nothing"),
-    pytest.param(("--max-node-verdicts", "7"), FOLDED, [FOLD_NOTE],
+    pytest.param(("--max-node-verdicts", "10"), FULL, [], id="a-budget-equal-to-the-total-folds-nothing"),
+    pytest.param(("--max-node-verdicts", "9"), FOLDED, [FOLD_NOTE],
                  id="over-budget-identical-lists-name-the-first-pod-and-a-note-says-how-to-get-them"),
-    pytest.param(("--max-node-verdicts", "1"), FOLDED, [FOLD_NOTE.replace("budget of 7", "budget of 1")],
+    pytest.param(("--max-node-verdicts", "1"), FOLDED, [FOLD_NOTE.replace("budget of 9", "budget of 1")],
                  id="distinct-lists-are-kept-even-when-still-over-budget"),
 ])
 def test_scan_folds_identical_node_lists_over_budget(tmp_path: Path, args: tuple[str, ...],

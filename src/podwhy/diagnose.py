@@ -8,7 +8,6 @@ cause first, 4. group subjects across the cluster by (code, key) of their first 
 from __future__ import annotations
 
 import gc
-import hashlib
 import traceback
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from podwhy.stuck import controller_work, pod_work
 SCHEMA_VERSION = "podwhy/v1"
 # `scan` budget of node verdicts (scheduling.nodes entries) in one report; 0 = unlimited.
 DEFAULT_MAX_NODE_VERDICTS = 250_000
+MAX_FOLD_CANDIDATES = 8
 
 
 @dataclass(frozen=True)
@@ -147,35 +147,26 @@ def fold_node_verdicts(subjects: list[Subject], budget: int) -> str | None:
         return None
     # Pods of one equivalence class share one list object; lists of different classes (say, two
     # Deployments asking for the same resources with the same selector) may still be equal: compared
-    # by a digest of their JSON encoding.
+    # with ==, but only against earlier lists of the same length and the same sample of entries (every
+    # 16th), at most MAX_FOLD_CANDIDATES of them (a list not folded is still a correct, longer report).
     by_id: dict[int, str] = {}
-    by_content: dict[bytes, str] = {}
-    # Lists of different classes rarely agree on their first entries: a list is encoded and digested
-    # only when its length and first entries equal an earlier list's. head -> the first list with that
-    # head, not yet digested (None once it is in by_content).
-    pending: dict[tuple[int, bytes], tuple[list[Any], str] | None] = {}
+    candidates: dict[tuple[int, bytes], list[tuple[list[Any], str]]] = {}
     folded = 0
-
-    def digest(nodes: list[Any]) -> bytes:
-        return hashlib.blake2b(msgspec.json.encode(nodes), digest_size=20).digest()
-
     for i, s in enumerate(subjects):
         sched = s.scheduling
         if sched is None or not sched.nodes:
             continue
-        ref = by_id.get(id(sched.nodes))
+        nodes = sched.nodes
+        ref = by_id.get(id(nodes))
         if ref is None:
-            head = (len(sched.nodes), msgspec.json.encode(sched.nodes[:3]))
-            if head not in pending:
-                pending[head] = (sched.nodes, s.ref)
+            head = (len(nodes), msgspec.json.encode(nodes[::max(1, len(nodes) // 16)]))
+            same = candidates.setdefault(head, [])
+            ref = next((r for other, r in same if other == nodes), None)
+            if ref is None:
                 ref = s.ref
-            else:
-                first = pending[head]
-                if first is not None:
-                    by_content.setdefault(digest(first[0]), first[1])
-                    pending[head] = None
-                ref = by_content.setdefault(digest(sched.nodes), s.ref)
-            by_id[id(sched.nodes)] = ref
+                if len(same) < MAX_FOLD_CANDIDATES:
+                    same.append((nodes, ref))
+            by_id[id(nodes)] = ref
         if ref != s.ref:
             subjects[i] = msgspec.structs.replace(
                 s, scheduling=msgspec.structs.replace(sched, nodes=None, same_nodes_as=ref))
