@@ -148,3 +148,16 @@ def test_python_dash_m_and_console_script_agree(cluster: str) -> None:
                        capture_output=True, text=True, check=False)
     assert p.returncode == 1
     assert json.loads(p.stdout)["subjects"][0]["ref"] == "Pod/shop/web-7d9f8c6b5-abcde"
+
+
+def test_json_on_a_real_stdout_is_byte_identical_to_the_text_path(cluster: str) -> None:
+    """A real stdout gets the encoder's UTF-8 bytes directly; an in-memory stream the str rendering."""
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-m", "podwhy", "scan", "-A", "-o", "json", "--from", cluster,
+                        "--now", "2026-11-20T10:00:00Z"], capture_output=True, check=False)
+    rc, out, _ = run_cli("scan", "-A", "-o", "json", "--from", cluster, "--now", "2026-11-20T10:00:00Z")
+    assert (p.returncode, rc) == (1, 1)
+    assert p.stdout == out.encode()
+    assert p.stdout.endswith(b"}\n")

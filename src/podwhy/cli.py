@@ -192,6 +192,18 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
+        binary = getattr(out, "buffer", None)
+        if args.output == "json" and binary is not None:
+            # The encoder's UTF-8 bytes go out as they are: no decode and re-encode of a report that
+            # can be 100+ MB (JSON is UTF-8 whatever the locale says, RFC 8259).
+            from podwhy.render.json import render_bytes
+
+            data = render_bytes(report)
+            out.flush()
+            binary.write(data)
+            binary.write(b"\n")
+            binary.flush()
+            return EXIT_STUCK if report.subjects else EXIT_OK
         text = renderer(args.output)(report, color=color, width=width)
     finally:
         if gc_was_on:

@@ -10,5 +10,10 @@ import msgspec
 from podwhy.findings import Report
 
 
+def render_bytes(report: Report) -> bytes:
+    """The document as UTF-8 bytes, without the final newline (what the CLI writes to a binary stdout)."""
+    return msgspec.json.format(msgspec.json.encode(report), indent=2)
+
+
 def render(report: Report, **_: Any) -> str:
-    return msgspec.json.format(msgspec.json.encode(report), indent=2).decode() + "\n"
+    return render_bytes(report).decode() + "\n"

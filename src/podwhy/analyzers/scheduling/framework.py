@@ -501,35 +501,33 @@ def run_prefilters(cs: ClusterState, pc: PodCtx, plugins: Sequence[Plugin]) -> t
 
 def filter_node(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plugins: Sequence[Plugin]) -> list[Status]:
     """All failing filter statuses for one node, in plugin order (run_cycle shares verdicts between
-    nodes instead: _filter_planned)."""
+    nodes instead: _column)."""
     return [st for pl, _mode, _narrow in _plan(pc, plugins, False) if (st := pl.filter(cs, pc, ni)) is not None]
 
 
-def _filter_planned(cs: ClusterState, pc: PodCtx, ni: NodeInfo, plan: _Plan,
-                    memos: list[dict[Hashable, Status | None]]) -> list[Status]:
-    """filter_node with the plan computed and one verdict memo per plugin (the per-node hot loop of
-    every cycle: no key tuples, no plan lookup)."""
-    out: list[Status] = []
-    for (pl, mode, narrow), m in zip(plan, memos, strict=True):
-        if mode == _CALL:
-            st = pl.filter(cs, pc, ni)
-        else:
-            node_key: Hashable
-            if mode == _BY_TAINTS:
-                node_key = ni.taint_key
-            elif mode == _BY_NAME:
-                node_key = ni.node.metadata.name
-            elif narrow is not None:
-                node_key = narrow(pc, ni)
-            else:
-                node_key = ni.static_key
-            if node_key in m:
-                st = m[node_key]
-            else:
-                st = m[node_key] = pl.filter(cs, pc, ni)
-        if st is not None:
-            out.append(st)
-    return out
+def _column(cs: ClusterState, pc: PodCtx, nis: list[NodeInfo], pl: Plugin, mode: int,
+            narrow: Callable[[PodCtx, NodeInfo], Hashable] | None,
+            memo: dict[Hashable, Status | None]) -> list[Status | None]:
+    """One plugin's verdict for every node, shared per node class as the plan says: called per node,
+    or once per taint class / node name / node class (the first node of the class stands for it)."""
+    if mode == _CALL:
+        f = pl.filter
+        return [f(cs, pc, ni) for ni in nis]
+    keys: list[Hashable]
+    if mode == _BY_TAINTS:
+        keys = [ni.taint_key for ni in nis]
+    elif mode == _BY_NAME:
+        keys = [ni.node.metadata.name for ni in nis]
+    elif narrow is not None:
+        keys = [narrow(pc, ni) for ni in nis]
+    else:
+        keys = [ni.static_key for ni in nis]
+    # key -> its first node (later duplicates are overwritten by earlier ones when built in reverse)
+    first = dict(zip(reversed(keys), reversed(nis), strict=True))
+    for k in dict.fromkeys(keys):
+        if k not in memo:
+            memo[k] = pl.filter(cs, pc, first[k])
+    return list(map(memo.__getitem__, keys))
 
 
 _CALL, _BY_TAINTS, _BY_NAME, _BY_CLASS = range(4)
@@ -600,9 +598,13 @@ def run_cycle(cs: ClusterState, pc: PodCtx, plugins: Sequence[Plugin],
     absent = _absent_status(narrowing) if allowed is not None else None
     names = list(cs.infos) if only is None else [n for n in only if n in cs.infos]
     infos = cs.infos
-    for name in names:
-        ni = (overlay.get(name) or infos[name]) if overlay else infos[name]
-        statuses = _filter_planned(cs, pc, ni, plan, memos)
+    nis = [(overlay.get(n) or infos[n]) for n in names] if overlay else [infos[n] for n in names]
+    # Plugin by plugin over all nodes (a column each), then node by node: the per-node work of a big
+    # cluster stays in comprehensions and C-level map/zip.
+    cols = [_column(cs, pc, nis, pl, mode, narrow, memo) for (pl, mode, narrow), memo in zip(plan, memos, strict=True)]
+    rows = zip(*cols, strict=True) if cols else (() for _ in names)
+    for name, row in zip(names, rows, strict=True):
+        statuses = [st for st in row if st is not None]
         if rejection is not None:
             statuses.insert(0, rejection)
         elif absent is not None and name not in allowed:  # type: ignore[operator]
