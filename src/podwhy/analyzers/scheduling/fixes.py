@@ -5,6 +5,7 @@ at least one node becomes feasible, naming those nodes."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -86,12 +87,17 @@ def placeholder_target(t: Target) -> Target:
     return Target(TARGET_KIND, POD_NAMESPACE, TARGET_NAME, TARGET_PATH)
 
 
+_PLACEHOLDER = re.compile(r"@@podwhy-(namespace|pod|target|kind|path)@@")
+
+
 def fill_placeholders(text: str, pod_name: str, t: Target) -> str:
+    """One pass, so that a (hostile, offline) name that looks like a placeholder is not expanded again."""
     if "@@podwhy-" not in text:
         return text
     # json_patch prints the kind lower-cased, the only place a target's kind appears.
-    return (text.replace(POD_NAMESPACE, t.namespace).replace(POD_NAME, pod_name).replace(TARGET_NAME, t.name)
-            .replace(TARGET_KIND, t.kind.lower()).replace(TARGET_PATH, t.spec_path))
+    values = {"namespace": t.namespace, "pod": pod_name, "target": t.name, "kind": t.kind.lower(),
+              "path": t.spec_path}
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 
 
 def target_of(snap: Snapshot, pod: Pod) -> Target:
