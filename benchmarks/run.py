@@ -15,6 +15,7 @@ Medians of --repeat runs; prints a Markdown table and the ratio (b)/(a).
 from __future__ import annotations
 
 import argparse
+import compileall
 import gc
 import os
 import resource
@@ -99,8 +100,6 @@ def main() -> None:
     podwhy = [sys.executable, "-m", "podwhy"]
     # Measure what an installed package runs: its modules byte-compiled (pip does so at install time;
     # an editable checkout under PYTHONDONTWRITEBYTECODE would otherwise recompile on every run).
-    import compileall
-
     compileall.compile_dir(str(HERE.parent / "src"), quiet=1)
     rows = []
     small = a.work / "small.yaml"

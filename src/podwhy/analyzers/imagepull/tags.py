@@ -92,17 +92,12 @@ def tag_index(snap: Snapshot, cache: dict[str, Any] | None = None) -> dict[str, 
                         failing = set()
                     failing.add(st.name)
                 elif st.image_id or state.running is not None or state.terminated is not None:
-                    e = raw.get(st.image)
-                    # inline test for the common saturated entry (5 referrers, strength reached)
-                    if e is None or e[0] > RUNNING or len(e[1]) < 5:
-                        note(st.image, RUNNING, pod)
+                    note(st.image, RUNNING, pod)
         spec = pod.spec
         for containers in (spec.init_containers, spec.containers):
             for c in containers:
                 if failing is None or c.name not in failing:
-                    e = raw.get(c.image)
-                    if e is None or e[0] > POD_SPEC or len(e[1]) < 5:
-                        note(c.image, POD_SPEC, pod)
+                    note(c.image, POD_SPEC, pod)
     for where, image in _templates(snap):
         note(image, TEMPLATE, where)
 

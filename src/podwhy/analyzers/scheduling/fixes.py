@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from podwhy.analyzers.resources import to_units
+from podwhy.analyzers.resources import container_requests, to_units
 from podwhy.analyzers.scheduling.causes import Cause
 from podwhy.analyzers.scheduling.framework import ClusterState, Status
 from podwhy.analyzers.scheduling.plugins import node_affinity, node_resources_fit, taint_toleration
@@ -168,7 +168,7 @@ def _reduce(pod: Pod, targets: dict[str, int]) -> tuple[Pod, list[tuple[str, str
         deficit = cur.get(res_name, 0) - target
         if deficit <= 0:
             continue
-        vals = [to_units(c.resources.requests or c.resources.limits).get(res_name, 0) for c in conts]
+        vals = [container_requests(c).get(res_name, 0) for c in conts]
         i = max(range(len(conts)), key=lambda k: vals[k]) if conts else -1
         if i < 0 or vals[i] - deficit <= 0:
             return None
