@@ -37,8 +37,8 @@ done
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   echo "install-realparts: installing ${need_pkgs[*]}"
   apt-get update
-  apt-get install -y --no-install-recommends docker-registry apache2-utils containerd runc busybox-static \
-    openssl iproute2
+  # Exactly the packages found missing above (kubernetes-client for kubectl included).
+  apt-get install -y --no-install-recommends "${need_pkgs[@]}"
 else
   echo "install-realparts: bookworm packages already installed"
 fi

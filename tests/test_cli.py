@@ -77,7 +77,8 @@ def cluster(tmp_path: Path) -> str:
     [
         pytest.param(["scan", "-A"], 1, "default/" if False else "shop/web-7d9f8c6b5-abcde", id="scan-finds-the-stuck-pod"),
         pytest.param(["scan", "-n", "shop"], 1, "ErrWeirdRuntimeThing", id="scan-one-namespace"),
-        pytest.param(["scan", "-n", "other"], 0, "nothing stuck", id="scan-empty-namespace-exits-0"),
+        pytest.param(["scan", "-n", "other"], 2, "namespace 'other' is not in the input",
+                     id="scan-namespace-absent-from-the-input-is-an-input-error"),
         pytest.param(["pod", "healthy", "-n", "shop"], 0, "pod healthy is fine", id="healthy-pod-says-so-and-exits-0"),
         pytest.param(["pod", "healthy"], 0, "is fine", id="pod-namespace-found-offline-when-unique"),
         pytest.param(["pod", "web-7d9f8c6b5-abcde", "-n", "shop"], 1, "something odd happened",

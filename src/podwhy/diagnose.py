@@ -10,14 +10,14 @@ from __future__ import annotations
 import gc
 import traceback
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
-from podwhy.analyzers import ANALYZERS, Context, Options, Work
+from podwhy.analyzers.base import Analyzer, Context, Options, Work
 from podwhy.catalog import CODES
 from podwhy.findings import Finding, Group, Report, Source, Subject, sort_findings
 from podwhy.snapshot import CONTROLLER_KINDS, Snapshot
@@ -77,11 +77,62 @@ def _controller_selected(snap: Snapshot, obj: object, sel: Selection) -> bool:
     return _owned_by(snap, obj, sel.owner_kind, sel.owner_name or "")
 
 
+def owner_namespaces(snap: Snapshot, kind: str | None, name: str) -> set[str]:
+    """Namespaces in which an owner `kind`/`name` (kind lower-case, None = any) owns a pod or is a controller."""
+    found: set[str] = set()
+    for p in snap.pods:
+        if p.metadata.namespace not in found and _owned_by(snap, p, kind, name):
+            found.add(p.metadata.namespace)
+    for k in CONTROLLER_KINDS:
+        for obj in snap.objects(k):
+            meta = obj.metadata
+            if meta.namespace in found:
+                continue
+            if (meta.name == name and (kind is None or k.lower() == kind.lower())) or _owned_by(snap, obj, kind, name):
+                found.add(meta.namespace)
+    return found
+
+
+def owners_known(snap: Snapshot, kind: str | None, namespace: str | None) -> list[tuple[str, str]]:
+    """(Kind, name) of every owner of a pod or controller in `namespace` (None = all), of `kind` if given."""
+    seen: set[tuple[str, str]] = set()
+    pods = snap.pods if namespace is None else snap.pods_by_namespace.get(namespace, [])
+    objs: list[object] = [*pods]
+    for k in CONTROLLER_KINDS:
+        objs.extend(o for o in snap.objects(k) if namespace is None or o.metadata.namespace == namespace)
+        seen.update((k, o.metadata.name) for o in snap.objects(k)
+                    if namespace is None or o.metadata.namespace == namespace)
+    for o in objs:
+        seen.update((k, n) for k, n, _ in snap.owner_chain(o))
+    return sorted((k, n) for k, n in seen if kind is None or k.lower() == kind.lower())
+
+
+def __getattr__(name: str) -> Any:
+    # `podwhy.diagnose.ANALYZERS`, as before the analyzers were imported lazily (tests may patch it).
+    if name == "ANALYZERS":
+        from podwhy.analyzers import ANALYZERS
+
+        return ANALYZERS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _analyzers_for(ctx: Context, work: Work) -> Iterator[Analyzer]:
+    patched = globals().get("ANALYZERS")  # set only by a test's monkeypatch
+    if patched is not None:
+        yield from (a for a in patched if work.kind in a.kinds)
+        return
+    from podwhy.analyzers import REGISTRY  # each analyzer's module is imported when a subject needs it
+
+    for entry in REGISTRY:
+        if work.kind in entry.kinds and entry.may_apply(ctx, work):
+            analyzer = entry.load()
+            if work.kind in analyzer.kinds:
+                yield analyzer
+
+
 def run_analyzers(ctx: Context, works: Iterable[Work], notes: list[str]) -> None:
     for work in works:
-        for analyzer in ANALYZERS:
-            if work.kind not in analyzer.kinds:
-                continue
+        for analyzer in _analyzers_for(ctx, work):
             try:
                 analyzer.analyze(ctx, work)
             except Exception as exc:

@@ -101,14 +101,42 @@ def pod_work(snap: Snapshot, pod: Pod, now: datetime, opts: Options, *, force: b
             or pod.status.start_time or pod.metadata.creation_timestamp
         waited = age(now, since)
         creating = slow or (pod.status.phase == "Pending" and pod.spec.node_name and not pod.status.container_statuses)
-        if creating and (waited is None or waited >= opts.creating_threshold):
-            work.containers = slow
-            work.state = slow[0].reason if slow else "ContainerCreating"
+        if not creating:
+            return None
+        work.containers = slow
+        work.state = slow[0].reason if slow else "ContainerCreating"
+        if waited is None or waited >= opts.creating_threshold:
             work.summary = f"{work.state} for {human_duration(waited)}" if waited is not None else work.state
+        elif _certain_start_failure(snap, work, now, opts):
+            # Young, but the kubelet already said why it cannot start (a missing Secret, no CNI, ...): waiting out
+            # the threshold would hide a cause that is already certain.
+            work.summary = (f"{work.state} for {human_duration(waited)}, and a cause that will not go away by "
+                            "itself is already recorded")
         else:
             return None
     work.owners = [f"{k}/{ns}/{n}" for k, n, _ in snap.owner_chain(pod)]
     return work
+
+
+# Events of the kubelet on a pod that cannot start (volumes, sandbox): workloads/mounts.py, sandbox.py.
+_START_FAILURE_EVENTS = frozenset({"FailedMount", "FailedAttachVolume", "FailedMapVolume", "FailedCreatePodSandBox",
+                                   "NetworkNotReady", "FailedSync"})
+
+
+def _certain_start_failure(snap: Snapshot, work: Work, now: datetime, opts: Options) -> bool:
+    """True when the pod's events already carry a cause the start analyzers classify as certain."""
+    pod = work.pod
+    if pod is None or not snap.has("Event"):
+        return False
+    if not any(e.reason in _START_FAILURE_EVENTS for e in snap.events_for(pod)):
+        return False
+    # Imported only for such pods: most scans never need them here.
+    from podwhy.analyzers.base import Context
+    from podwhy.analyzers.workloads import mounts, sandbox
+
+    ctx = Context(snapshot=snap, now=now, options=opts)
+    found = [*mounts.analyze(ctx, work), sandbox.analyze(ctx, work)]
+    return any(f is not None and f.confidence == "certain" for f in found)
 
 
 def _desired(obj: Any) -> int | None:

@@ -32,7 +32,8 @@ x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]
     ("content", "code", "needle"),
     [
         pytest.param(BOMB, 2, "YAML aliases expand to more than 5,000,000 nodes", id="yaml-alias-bomb-is-refused"),
-        pytest.param("apiVersion: v1\nkind: Pod\n", 0, "skipped 1 Pod object(s) without metadata.name",
+        # Nothing usable left: an input error (exit 2) whose message says what was skipped.
+        pytest.param("apiVersion: v1\nkind: Pod\n", 2, "skipped 1 Pod object(s) without metadata.name",
                      id="object-without-a-name-is-skipped-with-a-note"),
         pytest.param(POD + "---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n", 1,
                      "not read (kinds podwhy does not use): Widget (1)", id="unknown-kind-is-noted"),
@@ -41,9 +42,9 @@ x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]
                      "involvedObject: {kind: Pod, name: ghost, namespace: shop}\nreason: Failed\nmessage: x\n",
                      1, "web-1", id="event-about-a-missing-object-is-harmless"),
         pytest.param("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"
-                     "spec: {replicas: three}\n", 0, "skipped Deployment 'web' at $.spec.replicas",
+                     "spec: {replicas: three}\n", 2, "skipped Deployment 'web' at $.spec.replicas",
                      id="wrong-type-skips-the-object-with-a-note"),
-        pytest.param("apiVersion: v1\nkind: Pod\nmetadata: {name: [x]}\n", 0, "skipped Pod at $.metadata.name",
+        pytest.param("apiVersion: v1\nkind: Pod\nmetadata: {name: [x]}\n", 2, "skipped Pod at $.metadata.name",
                      id="name-of-the-wrong-type-is-noted"),
     ],
 )

@@ -1,4 +1,5 @@
-"""Renderers: Report -> text (rich), JSON (the catalog.md contract) or Markdown. Render last."""
+"""Renderers: Report -> text (rich), JSON (the catalog.md contract), YAML (the same document) or Markdown.
+Render last."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from podwhy.findings import Report
 def renderer(name: str) -> Callable[..., str]:
     if name == "json":
         from podwhy.render.json import render
+    elif name == "yaml":
+        from podwhy.render.yamlout import render
     elif name == "markdown":
         from podwhy.render.markdown import render
     else:

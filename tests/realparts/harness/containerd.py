@@ -204,6 +204,8 @@ def start_containerd(
     resolv.write_text(f"nameserver {dns_addr}\n")
     dns_log = work / "dns.log"
     dns_log.unlink(missing_ok=True)
+    empty_certs = work / "no-cert-dir"
+    empty_certs.mkdir(exist_ok=True)
     env = {
         "PATH": f"{bin_dir}:{Path(ip).parent}:/usr/sbin:/usr/bin:/sbin:/bin",
         "PW_NETNS": "1" if private_network else "0",
@@ -214,6 +216,11 @@ def start_containerd(
         "PW_DNS_LOG": str(dns_log),
         "PW_BIN": str(bin_dir),
         "PW_CONFIG": str(work / "config.toml"),
+        # Go's root pool also reads every file in /etc/ssl/certs: with Debian's ssl-cert snakeoil
+        # (CN=localhost) there, an unknown-authority error grows "(possibly because of ... candidate
+        # authority certificate "localhost")". Only the bundle, so the recorded texts match on any machine.
+        "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt",
+        "SSL_CERT_DIR": str(empty_certs),
     }
     argv = [
         unshare,

@@ -20,8 +20,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
 from podwhy.analyzers.scheduling.message import ReasonInfo, classify_reason, parse_failed_scheduling
@@ -207,6 +205,8 @@ def parse_status(text: str) -> AutoscalerStatus | None:
         return None
     if "Cluster-wide:" in text or text.lstrip().startswith("Cluster-autoscaler status at"):
         return _parse_status_text(text)
+    import yaml  # only for the (rare) YAML status: the scheduling analyzer's import does not pay for PyYAML
+
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError:

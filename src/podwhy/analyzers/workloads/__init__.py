@@ -4,14 +4,19 @@ start (mounts, missing config, sandbox). Semantics A5."""
 from __future__ import annotations
 
 from podwhy.analyzers.base import Analyzer, Context, Work
-from podwhy.analyzers.workloads import failedcreate, starting
+
+# Each half is imported on its first subject (cold start: a stuck pod never loads the FailedCreate rules).
 
 
 def analyze_failedcreate(ctx: Context, work: Work) -> None:
+    from podwhy.analyzers.workloads import failedcreate
+
     failedcreate.analyze(ctx, work)
 
 
 def analyze_starting(ctx: Context, work: Work) -> None:
+    from podwhy.analyzers.workloads import starting
+
     starting.analyze(ctx, work)
 
 

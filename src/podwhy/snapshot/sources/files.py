@@ -12,28 +12,95 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import msgspec
-import yaml
 
 from podwhy.errors import SnapshotError
 from podwhy.snapshot.sources.decode import Decoded, convert_python_document, decode_json_document, gc_paused
+
+if TYPE_CHECKING:
+    import yaml
 
 _SUFFIXES = {".json", ".yaml", ".yml"}
 _LOG_SECTION = re.compile(rb"^==== START logs for .*?^==== END logs for [^\n]*(?:\n|$)", re.M | re.S)
 _TRAILING = re.compile(r"trailing characters \(byte (\d+)\)")
 
 
-class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """Safe loader that keeps timestamps as strings (the API serves RFC 3339 strings)."""
+@cache
+def _loader() -> Any:
+    """Safe loader (the C one when built) that keeps timestamps as strings (the API serves RFC 3339 strings).
+    PyYAML is imported on the first YAML input: JSON input (dumps, `-o json` lists) never pays for it."""
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _Loader(base):  # type: ignore[misc,valid-type]
+        pass
+
+    _Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _Loader
 
 
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# Column-0 lines of a YAML text: document markers and top-level mapping keys (plain or quoted). Matched
+# after a newline (a literal prefix the regex engine scans for quickly, 3-4x faster than `^` with re.M).
+_TOP_LINE = re.compile(r"""\n(?:(?P<marker>---|\.\.\.)(?=[ \t\r\n]|$)|(?P<key>[A-Za-z_$][^:#\n]*?|"[^"\n]*"|'[^'\n]*'):(?=[ \t\r\n]|$))""")
+
+
+def split_concatenated(text: str, where: str) -> tuple[str, list[str]]:
+    """Documents concatenated without `---` (`kubectl get a -o yaml; kubectl get b -o yaml` into one file or
+    pipe) parse as ONE mapping whose repeated top-level keys (`apiVersion`, `items`, `kind`, `metadata`)
+    silently overwrite each other: every object of the earlier lists would be lost. Such a document is cut
+    where its first key comes again, if that leaves documents without a repeated key; else it is refused.
+
+    Returns (text, notes): the text with `---` inserted at the cuts (unchanged when no key repeats)."""
+    docs: list[list[tuple[str, int]]] = [[]]
+    # In "\n" + text, a match starts at the newline: m.start() is the line's offset in `text`.
+    for m in _TOP_LINE.finditer("\n" + text):
+        if m.group("marker") is not None:
+            if docs[-1]:
+                docs.append([])
+            continue
+        key = m.group("key").strip()
+        if key[:1] in "\"'":
+            key = key[1:-1]
+        docs[-1].append((key, m.start()))
+    cuts: list[int] = []
+    notes: list[str] = []
+    for doc, keys in enumerate(d for d in docs if d):
+        names = [k for k, _ in keys]
+        if len(set(names)) == len(names):
+            continue
+        first = names[0]
+        starts = {pos for k, pos in keys[1:] if k == first}
+        seen: set[str] = set()
+        for k, pos in keys:
+            if pos in starts:
+                seen = set()
+            if k in seen:
+                line = text.count("\n", 0, pos) + 1
+                raise SnapshotError(
+                    f"top-level key {k!r} appears twice (again at line {line}): several outputs concatenated "
+                    "without `---` between them? Their objects would overwrite each other; put a line `---` "
+                    "between the documents", path=where, document=doc)
+            seen.add(k)
+        cuts.extend(sorted(starts))
+        notes.append(f"{where} document {doc}: {len(starts) + 1} documents concatenated without `---` (each "
+                     f"starts with {first!r} again): all were read")
+    if not cuts:
+        return text, []
+    parts: list[str] = []
+    prev = 0
+    for c in sorted(cuts):
+        parts += [text[prev:c], "---\n"]
+        prev = c
+    parts.append(text[prev:])
+    return "".join(parts), notes
 
 
 def looks_like_json(data: bytes) -> bool:
@@ -104,13 +171,17 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
         raise SnapshotError(f"not valid UTF-8 (byte {exc.start})", path=where) from None
     if "\x00" in text:
         raise SnapshotError("binary data (NUL byte), not YAML or JSON", path=where)
+    import yaml
+
     doc = 0
+    text, concat_notes = split_concatenated(text, where)
+    out.notes.extend(concat_notes)
     try:
         if _ANCHOR.search(text):
             _check_alias_expansion(text, where)
         # Count documents ourselves: a parse error is raised before the next document is yielded,
         # so enumerate() would still hold the index of the previous, good one.
-        for obj in yaml.load_all(text, Loader=_Loader):
+        for obj in yaml.load_all(text, Loader=_loader()):
             out.extend(convert_python_document(obj, where, doc))
             doc += 1
     except yaml.YAMLError as exc:
@@ -134,7 +205,9 @@ def _check_alias_expansion(text: str, where: str) -> None:
     PyYAML shares aliased nodes, so loading is cheap, but converting the result would walk every
     expansion. Count the expanded size on the composed node graph, memoised per node (linear).
     """
-    for doc, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
+    import yaml
+
+    for doc, root in enumerate(yaml.compose_all(text, Loader=_loader())):
         if root is None:
             continue
         memo: dict[int, int] = {}

@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# A real Kubernetes control plane on loopback for podwhy's tests (test infrastructure, not the product).
+#
+#   scripts/cluster.sh up [--kubelet]   build what is missing (cached), start etcd, kube-apiserver,
+#                                       kube-controller-manager, kube-scheduler and KWOK on loopback,
+#                                       wait until ready; the last line printed is the admin kubeconfig
+#   scripts/cluster.sh node NAME [--cpu N] [--memory Q] [--pods N] [--label k=v]... [--taint k=v:Effect]...
+#                                       [--resource name=Q]...
+#                                       add a fake node that KWOK keeps Ready (--resource: an extended
+#                                       resource such as nvidia.com/gpu=2 in capacity and allocatable)
+#   scripts/cluster.sh user NAME [--group G]...
+#                                       a client-certificate user; prints its kubeconfig's path
+#   scripts/cluster.sh down             stop everything `up` started (by PID) and remove its state
+#   scripts/cluster.sh build            only build (or check the cache of) the binaries
+#   scripts/cluster.sh status           what runs, and the admin kubeconfig
+#
+# Everything comes from the Go module proxy at one pinned release (scripts/cluster/*/go.mod); binaries
+# are cached outside the repo in $PODWHY_CLUSTER_CACHE and rebuilt only when our Go sources change.
+# Facts this follows: shared/spec/realcluster.md. Environment:
+#   PODWHY_CLUSTER_CACHE  binaries (default /opt/podwhy-cluster)
+#   PODWHY_CLUSTER_STATE  pki, etcd data, logs, pids, kubeconfigs (default /tmp/podwhy-cluster)
+#   PODWHY_CLUSTER_PORT   kube-apiserver's secure port (default 16443); etcd uses PORT-4064 and PORT-4063
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+GO_SRC="$ROOT/scripts/cluster"
+CACHE="${PODWHY_CLUSTER_CACHE:-/opt/podwhy-cluster}"
+STATE="${PODWHY_CLUSTER_STATE:-/tmp/podwhy-cluster}"
+PORT="${PODWHY_CLUSTER_PORT:-16443}"
+ETCD_PORT=$((PORT - 4064))
+ETCD_PEER_PORT=$((PORT - 4063))
+BIN="$CACHE/bin"
+K8S_VERSION=v1.34.4      # keep in step with scripts/cluster/kubestack/go.mod
+KWOK_VERSION=v0.7.0
+SERVER="https://127.0.0.1:$PORT"
+
+log() { echo "cluster.sh: $*" >&2; }
+die() { echo "cluster.sh: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------- build
+src_hash() { (cd "$GO_SRC/$1" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-16); }
+
+build_one() {  # build_one MODULE_DIR OUTPUT [ldflags]
+  local dir="$1" out="$2" ldflags="${3:-}" want
+  want="$(src_hash "$dir")"
+  if [ -x "$BIN/$out" ] && [ "$(cat "$BIN/$out.stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  log "building $out from $GO_SRC/$dir (cold: tens of minutes on 2 cores; cached afterwards)"
+  local t0=$SECONDS
+  mkdir -p "$BIN"
+  (cd "$GO_SRC/$dir" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "-s -w $ldflags" \
+     -o "$BIN/$out.new" .)
+  mv "$BIN/$out.new" "$BIN/$out"
+  echo "$want" >"$BIN/$out.stamp"
+  log "built $out in $((SECONDS - t0)) s"
+}
+
+build() {
+  command -v go >/dev/null || die "go is not installed (the project's machines have Go 1.26)"
+  local p=k8s.io/component-base/version
+  build_one kubestack kubestack "-X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=34 \
+-X $p.gitTreeState=clean -X $p.buildDate=2026-01-01T00:00:00Z"
+  build_one etcd etcd
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl; do
+    ln -sf kubestack "$BIN/$c"
+  done
+  if [ ! -x "$BIN/kwok" ] || [ "$(cat "$BIN/kwok.stamp" 2>/dev/null)" != "$KWOK_VERSION" ]; then
+    log "building kwok $KWOK_VERSION (sigs.k8s.io/kwok, from the module proxy)"
+    local t0=$SECONDS
+    GOBIN="$BIN" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+    echo "$KWOK_VERSION" >"$BIN/kwok.stamp"
+    log "built kwok in $((SECONDS - t0)) s"
+  fi
+}
+
+# ------------------------------------------------------------------------------------------------ pki
+cert() {  # cert NAME SUBJECT [SANS]
+  local name="$1" subj="$2" sans="${3:-}" ext
+  ext="$STATE/pki/$name.ext"
+  {
+    echo "basicConstraints=CA:FALSE"
+    echo "keyUsage=critical,digitalSignature,keyEncipherment"
+    echo "extendedKeyUsage=serverAuth,clientAuth"
+    [ -n "$sans" ] && echo "subjectAltName=$sans"
+  } >"$ext"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$STATE/pki/$name.key" \
+    -subj "$subj" -out "$STATE/pki/$name.csr" 2>/dev/null
+  openssl x509 -req -in "$STATE/pki/$name.csr" -CA "$STATE/pki/ca.crt" -CAkey "$STATE/pki/ca.key" \
+    -CAcreateserial -days 3650 -extfile "$ext" -out "$STATE/pki/$name.crt" 2>/dev/null
+}
+
+kubeconfig() {  # kubeconfig NAME CERT -> $STATE/NAME.kubeconfig
+  local name="$1" c="$2" f="$STATE/$1.kubeconfig"
+  cat >"$f" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: podwhy-test
+  cluster:
+    server: $SERVER
+    certificate-authority-data: $(base64 -w0 "$STATE/pki/ca.crt")
+users:
+- name: $name
+  user:
+    client-certificate-data: $(base64 -w0 "$STATE/pki/$c.crt")
+    client-key-data: $(base64 -w0 "$STATE/pki/$c.key")
+contexts:
+- name: $name@podwhy-test
+  context: {cluster: podwhy-test, user: $name, namespace: default}
+current-context: $name@podwhy-test
+EOF
+  chmod 600 "$f"
+}
+
+pki() {
+  mkdir -p "$STATE/pki"
+  openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$STATE/pki/ca.key" \
+    -subj "/CN=podwhy-test-ca" -days 3650 -out "$STATE/pki/ca.crt" 2>/dev/null
+  cert apiserver "/CN=kube-apiserver" \
+    "IP:127.0.0.1,DNS:localhost,IP:10.96.0.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
+  cert admin "/O=system:masters/CN=podwhy-admin"
+  cert controller-manager "/CN=system:kube-controller-manager"
+  cert scheduler "/CN=system:kube-scheduler"
+  cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client"
+  openssl genrsa -out "$STATE/pki/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$STATE/pki/sa.key" -pubout -out "$STATE/pki/sa.pub" 2>/dev/null
+  kubeconfig admin admin
+  kubeconfig controller-manager controller-manager
+  kubeconfig scheduler scheduler
+}
+
+# ------------------------------------------------------------------------------------------ processes
+start_daemon() {  # start_daemon NAME ARGV... : own session (PID = process group), pid file, log file
+  local name="$1"; shift
+  mkdir -p "$STATE/pids" "$STATE/logs"
+  setsid "$@" </dev/null >>"$STATE/logs/$name.log" 2>&1 &
+  echo $! >"$STATE/pids/$name.pid"
+}
+
+alive() { local p; p="$(cat "$STATE/pids/$1.pid" 2>/dev/null)" && kill -0 "$p" 2>/dev/null; }
+
+wait_for() {  # wait_for WHAT SECONDS DAEMON COMMAND...
+  local what="$1" secs="$2" daemon="$3"; shift 3
+  local deadline=$((SECONDS + secs))
+  until "$@" >/dev/null 2>&1; do
+    if ! alive "$daemon"; then
+      tail -n 30 "$STATE/logs/$daemon.log" >&2 || true
+      die "$daemon exited while waiting for $what (log: $STATE/logs/$daemon.log)"
+    fi
+    [ $SECONDS -lt $deadline ] || { tail -n 30 "$STATE/logs/$daemon.log" >&2; die "timed out waiting for $what"; }
+    sleep 0.5
+  done
+}
+
+kc() { "$BIN/kubectl" --kubeconfig "$STATE/admin.kubeconfig" "$@"; }
+
+api_ready() { kc get --raw /readyz; }
+
+up() {
+  local kubelet=0
+  for a in "$@"; do
+    case "$a" in
+      --kubelet) kubelet=1 ;;
+      *) die "up: unknown argument $a" ;;
+    esac
+  done
+  build
+  if [ -f "$STATE/admin.kubeconfig" ] && alive kube-apiserver && api_ready >/dev/null 2>&1; then
+    log "already up"
+    [ "$kubelet" = 0 ] || up_kubelet
+    echo "$STATE/admin.kubeconfig"
+    return 0
+  fi
+  [ ! -d "$STATE" ] || down >/dev/null
+  local t0=$SECONDS
+  mkdir -p "$STATE"
+  pki
+  start_daemon etcd "$BIN/etcd" --name podwhy-test --data-dir "$STATE/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "podwhy-test=http://127.0.0.1:$ETCD_PEER_PORT" \
+    --listen-metrics-urls "" --unsafe-no-fsync --quota-backend-bytes 8589934592 --log-level warn
+  wait_for "etcd" 60 etcd curl -sf "http://127.0.0.1:$ETCD_PORT/health"
+  # The default admission plugins stay on (LimitRanger, ResourceQuota, PodSecurity, ServiceAccount,
+  # TaintNodesByCondition, Priority, DefaultStorageClass, ...): texts must be a default cluster's.
+  start_daemon kube-apiserver "$BIN/kube-apiserver" \
+    --etcd-servers "http://127.0.0.1:$ETCD_PORT" --bind-address 127.0.0.1 --advertise-address 127.0.0.1 \
+    --secure-port "$PORT" --tls-cert-file "$STATE/pki/apiserver.crt" \
+    --tls-private-key-file "$STATE/pki/apiserver.key" --client-ca-file "$STATE/pki/ca.crt" \
+    --kubelet-client-certificate "$STATE/pki/apiserver-kubelet-client.crt" \
+    --kubelet-client-key "$STATE/pki/apiserver-kubelet-client.key" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$STATE/pki/sa.pub" --service-account-signing-key-file "$STATE/pki/sa.key" \
+    --service-cluster-ip-range 10.96.0.0/16 --authorization-mode Node,RBAC --allow-privileged=true \
+    --enable-admission-plugins NodeRestriction --endpoint-reconciler-type none \
+    --max-requests-inflight 800 --max-mutating-requests-inflight 400 --profiling=false
+  wait_for "kube-apiserver /readyz" 120 kube-apiserver api_ready
+  start_daemon kube-controller-manager "$BIN/kube-controller-manager" \
+    --kubeconfig "$STATE/controller-manager.kubeconfig" \
+    --authentication-kubeconfig "$STATE/controller-manager.kubeconfig" \
+    --authorization-kubeconfig "$STATE/controller-manager.kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false \
+    --service-account-private-key-file "$STATE/pki/sa.key" --root-ca-file "$STATE/pki/ca.crt" \
+    --cluster-signing-cert-file "$STATE/pki/ca.crt" --cluster-signing-key-file "$STATE/pki/ca.key" \
+    --use-service-account-credentials --controllers '*' \
+    --kube-api-qps 200 --kube-api-burst 400 --concurrent-gc-syncs 20
+  start_daemon kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$STATE/scheduler.kubeconfig" \
+    --authentication-kubeconfig "$STATE/scheduler.kubeconfig" \
+    --authorization-kubeconfig "$STATE/scheduler.kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false --kube-api-qps 200 --kube-api-burst 400
+  # KWOK keeps the fake nodes (annotation kwok.x-k8s.io/node=fake) Ready with leases, and plays the
+  # kubelet for pods bound to them (they become Running); real nodes, if any, are left alone.
+  start_daemon kwok "$BIN/kwok" --kubeconfig "$STATE/admin.kubeconfig" --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --cidr 10.244.0.1/16 \
+    --node-ip 10.0.0.1 --server-address ""
+  # Ready for scenarios: the namespace controller made `default`'s ServiceAccount (controller-manager
+  # runs), and the scheduler is alive.
+  wait_for "the default ServiceAccount" 120 kube-controller-manager kc -n default get serviceaccount default
+  alive kube-scheduler || { tail -n 30 "$STATE/logs/kube-scheduler.log" >&2; die "kube-scheduler exited"; }
+  alive kwok || { tail -n 30 "$STATE/logs/kwok.log" >&2; die "kwok exited"; }
+  log "control plane ready in $((SECONDS - t0)) s ($K8S_VERSION, $SERVER)"
+  [ "$kubelet" = 0 ] || up_kubelet
+  echo "$STATE/admin.kubeconfig"
+}
+
+up_kubelet() {
+  die "up --kubelet: the real-kubelet tier is not available on this machine yet (see the README, \
+'What runs for real in the tests'); the control plane is up: $STATE/admin.kubeconfig"
+}
+
+down() {
+  local f p name
+  for name in kubelet containerd kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+    f="$STATE/pids/$name.pid"
+    [ -f "$f" ] || continue
+    p="$(cat "$f")"
+    kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$p" 2>/dev/null || true
+    rm -f "$f"
+  done
+  rm -rf "$STATE"
+  log "down"
+}
+
+# ------------------------------------------------------------------------------------------------ node
+node() {
+  [ $# -ge 1 ] || die "usage: node NAME [--cpu N] [--memory Q] [--pods N] [--label k=v]... [--taint k=v:Effect]..."
+  local name="$1"; shift
+  local cpu=4 memory=16Gi pods=110 labels=() taints=() resources=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --cpu) cpu="$2"; shift 2 ;;
+      --memory) memory="$2"; shift 2 ;;
+      --pods) pods="$2"; shift 2 ;;
+      --label) labels+=("$2"); shift 2 ;;
+      --taint) taints+=("$2"); shift 2 ;;
+      --resource) resources+=("$2"); shift 2 ;;
+      *) die "node: unknown argument $1" ;;
+    esac
+  done
+  [ -f "$STATE/admin.kubeconfig" ] || die "node: the cluster is not up (scripts/cluster.sh up)"
+  python3 "$ROOT/scripts/cluster/fakenode.py" "$name" "$cpu" "$memory" "$pods" \
+    --labels "${labels[@]+"${labels[@]}"}" --taints "${taints[@]+"${taints[@]}"}" \
+    --resources "${resources[@]+"${resources[@]}"}" | kc apply -f - >&2
+  echo "$name"
+}
+
+user() {
+  [ $# -ge 1 ] || die "usage: user NAME [--group G]..."
+  local name="$1" subj; shift
+  subj=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --group) subj="$subj/O=$2"; shift 2 ;;
+      *) die "user: unknown argument $1" ;;
+    esac
+  done
+  [ -f "$STATE/pki/ca.key" ] || die "user: the cluster is not up (scripts/cluster.sh up)"
+  cert "user-$name" "$subj/CN=$name"
+  kubeconfig "user-$name" "user-$name"
+  echo "$STATE/user-$name.kubeconfig"
+}
+
+status() {
+  local name
+  for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubelet containerd; do
+    if alive "$name"; then echo "$name running (pid $(cat "$STATE/pids/$name.pid"))"; fi
+  done
+  [ -f "$STATE/admin.kubeconfig" ] && echo "$STATE/admin.kubeconfig"
+}
+
+cmd="${1:-}"
+[ $# -eq 0 ] || shift
+case "$cmd" in
+  up) exec 9>"${STATE%/}.lock"; flock 9; up "$@" ;;
+  down) exec 9>"${STATE%/}.lock"; flock 9; down ;;
+  node) node "$@" ;;
+  user) user "$@" ;;
+  build) build ;;
+  status) status ;;
+  *) sed -n '2,23p' "$0" >&2; exit 2 ;;
+esac
