@@ -134,7 +134,8 @@ pki() {
 start_daemon() {  # start_daemon NAME ARGV... : own session (PID = process group), pid file, log file
   local name="$1"; shift
   mkdir -p "$STATE/pids" "$STATE/logs"
-  setsid "$@" </dev/null >>"$STATE/logs/$name.log" 2>&1 &
+  # fd 9 is up's lock (see the dispatch below): a daemon must not inherit it, or `down` waits on it forever.
+  setsid "$@" </dev/null >>"$STATE/logs/$name.log" 2>&1 9>&- &
   echo $! >"$STATE/pids/$name.pid"
 }
 
@@ -211,8 +212,12 @@ up() {
     --authorization-kubeconfig "$STATE/scheduler.kubeconfig" \
     --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false --kube-api-qps 200 --kube-api-burst 400
   # KWOK keeps the fake nodes (annotation kwok.x-k8s.io/node=fake) Ready with leases, and plays the
-  # kubelet for pods bound to them (they become Running); real nodes, if any, are left alone.
+  # kubelet for pods bound to them (they become Running); real nodes, if any, are left alone. Without
+  # --node-lease-duration-seconds KWOK renews no Lease and posts status about every 50 s, the node
+  # lifecycle controller's grace period (pkg/controller/nodelifecycle, v1.34.4): every fake node flaps
+  # to Unknown and the whole cluster enters "master disruption mode". 40 s is the kubelet's default.
   start_daemon kwok "$BIN/kwok" --kubeconfig "$STATE/admin.kubeconfig" --manage-all-nodes=false \
+    --node-lease-duration-seconds 40 \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --cidr 10.244.0.1/16 \
     --node-ip 10.0.0.1 --server-address ""
   # Ready for scenarios: the namespace controller made `default`'s ServiceAccount (controller-manager

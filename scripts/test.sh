@@ -22,7 +22,12 @@ failed=()
 echo "== ruff";          .venv/bin/ruff check src tests benchmarks || failed+=(ruff)
 echo "== mypy";          .venv/bin/mypy || failed+=(mypy)
 echo "== import-linter"; .venv/bin/lint-imports || failed+=(import-linter)
-echo "== pytest";        .venv/bin/pytest -n 2 -q "$@" || failed+=(pytest)
+# The real control plane's binaries (kube-apiserver & co. v1.34.4, etcd, KWOK) are built from the Go
+# module proxy once and cached outside the repo (/opt/podwhy-cluster): cold about 20 min on 2 cores,
+# then seconds. Built here so no test's timeout pays for it.
+echo "== cluster build"; bash scripts/cluster.sh build || failed+=(cluster-build)
+# --dist loadgroup: the real-cluster tier (xdist_group "realcluster") shares one cluster on one worker.
+echo "== pytest";        .venv/bin/pytest -n 2 --dist loadgroup -q "$@" || failed+=(pytest)
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED: ${failed[*]}" >&2
   exit 1

@@ -54,7 +54,7 @@ items:
   status: {phase: Pending}
 """
 
-MESSAGE = ("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s). preemption: "
+MESSAGE = ("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s). no new claims to deallocate, preemption: "
            "0/2 nodes are available: 2 Preemption is not helpful for scheduling.")
 TAINT = {"plugin": "TaintToleration", "reasons": ["node(s) had untolerated taint(s)"],
          "detail": {"taints": ["dedicated=infra:NoSchedule"],

@@ -166,6 +166,7 @@ def node_manifest(n: FakeNode) -> Obj:
             "spec": spec, "status": {"capacity": resources, "allocatable": resources}}
 
 
+_DRA_TAIL = re.compile(r"\. (?:(?:no new claims to deallocate|still not schedulable),|not found)$")
 _HEAD = re.compile(r"^0/(\d+) nodes are available(?:: (.*))?$", re.S)
 _ITEM = re.compile(r"^(\d+) (.+)$", re.S)
 
@@ -174,6 +175,9 @@ def parse_message(message: str) -> tuple[int, dict[str, int], dict[str, int]]:
     """`0/N nodes are available: 2 A, 1 B. preemption: 0/N nodes are available: 3 C.` -> (N, {A: 2, B: 1},
     {C: 3}). Reasons never contain ', ' or '. ' (taints print as `{key: value}`), so plain splits suffice."""
     main, _, preemption = message.strip().partition(" preemption: ")
+    # DynamicResources' PostFilter reason before the preemption tail, or its "not found" error after a
+    # PreFilter rejection (plugins/dynamicresources/dynamicresources.go PostFilter, v1.34.4).
+    main = _DRA_TAIL.sub(".", main)
     return (*_counts(main), _counts(preemption)[1] if preemption else {})  # type: ignore[return-value]
 
 

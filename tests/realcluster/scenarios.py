@@ -15,9 +15,9 @@ from typing import Any
 
 Obj = dict[str, Any]
 
-# (name, cpu, memory, pods, labels, taints, extended resources); `broken-1` is not managed by KWOK: it
-# keeps the node.kubernetes.io/not-ready taint TaintNodesByCondition puts on every new node, and the
-# node lifecycle controller later marks it unreachable, as for a node whose kubelet died.
+# (name, cpu, memory, pods, labels, taints, extended resources); `broken-1` is not managed by KWOK: the
+# test posts Ready=False for it once, as a kubelet without CNI does; the node lifecycle controller taints
+# it not-ready, then (no heartbeat) unreachable, as for a node whose kubelet died.
 NODES: tuple[tuple[str, str, str, str, dict[str, str], tuple[str, ...], dict[str, str]], ...] = (
     ("web-1", "2", "4Gi", "110", {"zone": "zone-a", "tier": "web"}, (), {}),
     ("web-2", "2", "4Gi", "110", {"zone": "zone-b", "tier": "web"}, (), {}),
@@ -43,6 +43,9 @@ def container(name: str = "app", *, cpu: str | None = None, memory: str | None =
     c: Obj = {"name": name, "image": "registry.example.test/team/app:1.0"}
     req = {k: v for k, v in (("cpu", cpu), ("memory", memory)) if v}
     req.update(extra or {})
+    # Extended resources cannot be overcommitted: the API server requires limits equal to requests
+    # (pkg/apis/core/validation/validation.go, validateResourceRequirements, v1.34.4).
+    limits = {**(extra or {}), **(limits or {})} or None
     res: Obj = {}
     if req:
         res["requests"] = req

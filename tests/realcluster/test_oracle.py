@@ -16,8 +16,10 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 
@@ -35,15 +37,15 @@ def api(cluster: Cluster) -> client.CoreV1Api:
     return client.CoreV1Api(config.new_client_from_config(str(cluster.kubeconfig)))
 
 
-def _status(api: client.CoreV1Api, ns: str, name: str) -> tuple[str, str] | None:
-    """('bound', node) or ('unschedulable', message) once the scheduler has decided, else None."""
+def _status(api: client.CoreV1Api, ns: str, name: str) -> tuple[str, str, dict[str, Any]] | None:
+    """('bound', node, pod) or ('unschedulable', message, pod) once the scheduler has decided, else None."""
     raw = api.read_namespaced_pod(name, ns, _preload_content=False)
     pod = json.loads(raw.data)
     if pod["spec"].get("nodeName"):
-        return "bound", pod["spec"]["nodeName"]
+        return "bound", pod["spec"]["nodeName"], pod
     for c in pod.get("status", {}).get("conditions", []):
         if c["type"] == "PodScheduled" and c.get("reason") == "Unschedulable":
-            return "unschedulable", c.get("message", "")
+            return "unschedulable", c.get("message", ""), pod
     return None
 
 
@@ -55,7 +57,7 @@ def _gone(api: client.CoreV1Api, ns: str, name: str) -> bool:
     return False
 
 
-def _build_world(cluster: Cluster, api: client.CoreV1Api, w: World) -> dict[str, str]:
+def _build_world(cluster: Cluster, api: client.CoreV1Api, w: World) -> dict[str, tuple[str, str, dict[str, Any]]]:
     ns = w.namespace = f"oracle-{w.seed}"
     # Nothing of an earlier world (or of the scenario suite) may be counted in this world's `0/N`.
     wait_until("no nodes left from earlier tests", lambda: not api.list_node().items, timeout=60)
@@ -73,7 +75,10 @@ def _build_world(cluster: Cluster, api: client.CoreV1Api, w: World) -> dict[str,
             conds = {c["type"]: c["status"] for c in i.get("status", {}).get("conditions", [])}
             if conds.get("Ready") != "True":
                 return False
-            if any(t["key"].startswith("node.kubernetes.io/") for t in i["spec"].get("taints", [])):
+            # TaintNodesByCondition's not-ready taint goes once Ready; a cordoned node keeps its own.
+            allowed = {"node.kubernetes.io/unschedulable"} if i["spec"].get("unschedulable") else set()
+            if any(t["key"].startswith("node.kubernetes.io/") and t["key"] not in allowed
+                   for t in i["spec"].get("taints", [])):
                 return False
         return True
 
@@ -81,17 +86,18 @@ def _build_world(cluster: Cluster, api: client.CoreV1Api, w: World) -> dict[str,
     for p in w.bound:
         api.create_namespaced_pod(ns, p)
     time.sleep(0.5)  # the scheduler's informers see the bound pods before the first pending pod arrives
-    outcome: dict[str, str] = {}
+    # name -> (kind, detail, pod as read at the decision). Every pending pod is deleted once decided, so
+    # each decision is made on exactly the world's nodes and bound pods: left in place, an unschedulable
+    # pod is retried while a later one sits on a node, may bind then or keep a message about a world that
+    # no longer exists (deleting the later pod need not requeue it: the plugins' queueing hints).
+    outcome: dict[str, tuple[str, str, dict[str, Any]]] = {}
     for p in w.pending:
         name = p["metadata"]["name"]
         api.create_namespaced_pod(ns, p)
-        kind, _detail = wait_until(f"scheduler decision for {name}", lambda n=name: _status(api, ns, n), timeout=60)
-        outcome[name] = kind
-        if kind == "bound":
-            api.delete_namespaced_pod(name, ns, grace_period_seconds=0)
-            wait_until(f"{name} deleted", lambda n=name: _gone(api, ns, n), timeout=60)
-    # Deleting the feasible pods requeued the unschedulable ones; let their last attempt land.
-    time.sleep(1.5)
+        outcome[name] = wait_until(f"scheduler decision for {name}", lambda n=name: _status(api, ns, n),
+                                   timeout=60)
+        api.delete_namespaced_pod(name, ns, grace_period_seconds=0)
+        wait_until(f"{name} deleted", lambda n=name: _gone(api, ns, n), timeout=60)
     return outcome
 
 
@@ -111,22 +117,24 @@ def _teardown_world(api: client.CoreV1Api, w: World) -> None:
             api.delete_node(n.name)
 
 
-def _compare(cluster: Cluster, w: World, outcome: dict[str, str], out: Path) -> list[str]:
+def _compare(cluster: Cluster, w: World, outcome: dict[str, tuple[str, str, dict[str, Any]]], out: Path) -> list[str]:
     snap = out / f"world-{w.seed}.yaml"
-    pods = cluster.kubectl("get", "pods,events", "-n", w.namespace, "-o", "yaml").stdout
+    # The world as each decision saw it: nodes and bound pods (unchanged since), plus the decided pods as
+    # read at their decision (status and PodScheduled message written by the real scheduler).
+    pods = cluster.kubectl("get", "pods", "-n", w.namespace, "-o", "yaml").stdout
     nodes = cluster.kubectl("get", "nodes", "-o", "yaml").stdout
-    snap.write_text(pods + "\n---\n" + nodes)
+    decided = yaml.safe_dump({"apiVersion": "v1", "kind": "List",
+                              "items": [{"apiVersion": "v1", "kind": "Pod", **pod}
+                                        for kind, _d, pod in outcome.values() if kind == "unschedulable"]})
+    snap.write_text(pods + "\n---\n" + nodes + "\n---\n" + decided)
     proc = cluster.podwhy("scan", "-n", w.namespace, "-o", "json", "--from", str(snap))
     assert proc.returncode in (0, 1), proc.stderr
     report = json.loads(proc.stdout)
     by_name = {s["ref"].split("/")[2]: s for s in report["subjects"] if s["ref"].startswith("Pod/")}
-    real = {p["metadata"]["name"]: p for p in cluster.get_json("pods", "-n", w.namespace)["items"]}
     problems: list[str] = []
-    for name, kind in outcome.items():
+    for name, (kind, theirs, _pod) in outcome.items():
         if kind != "unschedulable":
             continue
-        conds = {c["type"]: c for c in real[name].get("status", {}).get("conditions", [])}
-        theirs = conds["PodScheduled"].get("message", "")
         subject = by_name.get(name)
         ours = ((subject or {}).get("scheduling") or {}).get("message") or ""
         if parse_message(theirs) != parse_message(ours):

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,18 @@ def _make_nodes(cluster: Cluster) -> None:
                     "metadata": {"name": broken, "labels": {"kubernetes.io/hostname": broken, **labels}},
                     "status": {"capacity": {"cpu": "2", "memory": "4Gi", "pods": "110"},
                                "allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}}])
+    # What a kubelet without a CNI plugin posts (pkg/kubelet/nodestatus/setters.go, v1.34.4). A node that
+    # never posts status gets no condition taint at all: the node lifecycle controller removes
+    # TaintNodesByCondition's not-ready taint from a node without conditions (doNoScheduleTaintingPass).
+    # Once the grace period passes without a heartbeat it turns Unknown and the taint `unreachable`.
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    cluster.kubectl("patch", "node", broken, "--subresource=status", "--type=merge", "-p", json.dumps(
+        {"status": {"conditions": [{
+            "type": "Ready", "status": "False", "reason": "KubeletNotReady",
+            "message": "container runtime network not ready: NetworkReady=false "
+                       "reason:NetworkPluginNotReady message:Network plugin returns error: "
+                       "cni plugin not initialized",
+            "lastHeartbeatTime": now, "lastTransitionTime": now}]}}))
     for name in CORDONED:
         cluster.kubectl("cordon", name)
 
@@ -68,11 +81,14 @@ def _make_nodes(cluster: Cluster) -> None:
             ready = [c for c in n.get("status", {}).get("conditions", []) if c["type"] == "Ready"]
             if not ready or ready[0]["status"] != "True":
                 return False
-            # The node lifecycle controller removes TaintNodesByCondition's not-ready taint once Ready.
-            if any(t["key"].startswith("node.kubernetes.io/") for t in n["spec"].get("taints", [])):
+            # The node lifecycle controller removes TaintNodesByCondition's not-ready taint once Ready;
+            # a cordoned node keeps node.kubernetes.io/unschedulable.
+            allowed = {"node.kubernetes.io/unschedulable"} if name in CORDONED else set()
+            if any(t["key"].startswith("node.kubernetes.io/") and t["key"] not in allowed
+                   for t in n["spec"].get("taints", [])):
                 return False
-        return any(t["key"] == "node.kubernetes.io/not-ready"
-                   for t in nodes[broken]["spec"].get("taints", []))
+        return any(t["key"] in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")
+                   and t["effect"] == "NoSchedule" for t in nodes[broken]["spec"].get("taints", []))
 
     wait_until("fake nodes Ready and untainted", settled, timeout=90)
 

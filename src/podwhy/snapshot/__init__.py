@@ -225,6 +225,11 @@ class Snapshot:
             lst.sort(key=lambda ev: ev.last_seen)
         return dict(by_uid), dict(by_ref)
 
+    def events_named(self, kind: str, namespace: str, name: str) -> list[Event]:
+        """Events about kind/namespace/name, oldest first, for objects the input does not hold (a dump
+        without PersistentVolumeClaims still has their events)."""
+        return list(self._events_index[1].get(ref_of(kind, "" if kind in CLUSTER_SCOPED else namespace, name), []))
+
     def events_for(self, obj: Any) -> list[Event]:
         """Events about `obj`, oldest first. By uid when both sides have one, else by kind/namespace/name."""
         by_uid, by_ref = self._events_index

@@ -23,7 +23,7 @@ from podwhy.analyzers.scheduling.autoscaler import (
     parse_status,
     parse_triggered,
 )
-from podwhy.analyzers.scheduling.message import classify_reason
+from podwhy.analyzers.scheduling.reasons import classify_reason
 from podwhy.catalog import CODES
 from podwhy.findings import Evidence, Finding, Fix
 

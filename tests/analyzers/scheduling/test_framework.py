@@ -7,12 +7,8 @@ from typing import Any
 
 import pytest
 
-from podwhy.analyzers.scheduling.framework import (
-    UNRESOLVABLE,
-    fit_error_message,
-    render_histogram,
-    unresolvable,
-)
+from podwhy.analyzers.scheduling.framework import UNRESOLVABLE, unresolvable
+from podwhy.analyzers.scheduling.postfilter import fit_error_message, render_histogram
 
 from .builders import first_reasons, node, pod, run, subject
 
@@ -134,8 +130,9 @@ def test_prefilter_result_excludes_other_nodes_and_conflict_rejects_all() -> Non
                          {"key": "metadata.name", "operator": "In", "values": ["b"]}]}]}}}
     s2 = subject(run([N("a"), N("b"), pod("incoming", affinity=conflict)]))
     assert s2.scheduling is not None
-    assert s2.scheduling.message == ("0/2 nodes are available: pod affinity terms conflict. preemption: 0/2 nodes are "
-                                     "available: 2 Preemption is not helpful for scheduling.")
+    # The PreFilter rejection stops PreFilter before DynamicResources, whose PostFilter then fails on its
+    # missing cycle state; DefaultPreemption never runs (what the real v1.34.4 scheduler prints).
+    assert s2.scheduling.message == "0/2 nodes are available: pod affinity terms conflict. not found"
 
 
 def test_preemption_never_tail() -> None:
@@ -143,7 +140,7 @@ def test_preemption_never_tail() -> None:
                      pod("incoming", requests={"cpu": "1"}, preemptionPolicy="Never", priority=10)]))
     assert s.scheduling is not None
     assert s.scheduling.message == ("0/1 nodes are available: 1 Insufficient cpu. "
-                                    "preemption: not eligible due to preemptionPolicy=Never.")
+                                    "no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never.")
 
 
 @pytest.mark.parametrize(("objs", "tail"), [

@@ -12,14 +12,8 @@ from typing import Any
 
 import pytest
 
-from podwhy.analyzers.scheduling.message import (
-    ParsedMessage,
-    ReasonInfo,
-    classify_reason,
-    parse_failed_scheduling,
-    ranked_codes,
-    render_minors,
-)
+from podwhy.analyzers.scheduling.message import ParsedMessage, parse_failed_scheduling, ranked_codes
+from podwhy.analyzers.scheduling.reasons import ReasonInfo, classify_reason, render_minors
 from podwhy.catalog import CODES
 
 _DEFAULTS = ParsedMessage()
@@ -83,8 +77,29 @@ CASES = [
         "3 Preemption is not helpful for scheduling.",
         {"total_nodes": 3, "histogram": {"node(s) had untolerated taint(s)": 3},
          "normalized": {"node(s) had untolerated taint(s)": 3}, "codes": {"sched.untolerated-taint": 3},
-         "preemption": tail(3, {NOT_HELPFUL: 3}), "grammar": "histogram", "version_hint": "1.35"},
+         "preemption": tail(3, {NOT_HELPFUL: 3}), "grammar": "histogram", "version_hint": ">=1.34"},
         id="a1.2-1.35-taint-no-longer-named",
+    ),
+    # ---- the real v1.34.4 scheduler (tests/realcluster): DynamicResources' PostFilter reasons ----
+    pytest.param(
+        "0/6 nodes are available: 1 node(s) were unschedulable, 2 node(s) had untolerated taint(s), "
+        "3 Insufficient cpu. no new claims to deallocate, preemption: 0/6 nodes are available: "
+        "6 Preemption is not helpful for scheduling.",
+        {"total_nodes": 6,
+         "histogram": {"node(s) were unschedulable": 1, "node(s) had untolerated taint(s)": 2, "Insufficient cpu": 3},
+         "normalized": {"node(s) were unschedulable": 1, "node(s) had untolerated taint(s)": 2,
+                        "Insufficient cpu": 3},
+         "codes": {"sched.node-unschedulable": 1, "sched.untolerated-taint": 2, "sched.insufficient-resources": 3},
+         "postfilter": "no new claims to deallocate",
+         "preemption": tail(6, {NOT_HELPFUL: 6}), "grammar": "histogram", "version_hint": ">=1.34"},
+        id="real-1.34-dra-postfilter-before-preemption",
+    ),
+    pytest.param(
+        '0/6 nodes are available: persistentvolumeclaim "missing-claim" not found. not found',
+        {"total_nodes": 6, "prefilter": 'persistentvolumeclaim "missing-claim" not found',
+         "postfilter": "not found", "codes": {"volume.pvc-not-found": 6}, "grammar": "prefilter",
+         "version_hint": ">=1.26"},
+        id="real-1.34-prefilter-rejection-then-dra-postfilter-error",
     ),
     # ---- A1.4 PVC situations per version ----
     pytest.param(

@@ -30,7 +30,8 @@ def test_seed_yields_both_causes_with_numbers_and_verified_fixes() -> None:
     s = subject(run(seed()))
     assert s.scheduling is not None
     assert s.scheduling.message == (
-        "0/5 nodes are available: 2 node(s) had untolerated taint(s), 3 Insufficient memory. preemption: 0/5 nodes "
+        "0/5 nodes are available: 2 node(s) had untolerated taint(s), 3 Insufficient memory. no new claims to deallocate, "
+        "preemption: 0/5 nodes "
         "are available: 2 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod.")
     assert s.scheduling.agrees is True
     n1 = next(n for n in s.scheduling.nodes if n.name == "n1")
@@ -97,6 +98,11 @@ CASES = [
     pytest.param([node("a"), pod("incoming", schedulingGates=[{"name": "kueue.x-k8s.io/admission"}])],
                  "sched.scheduling-gated", "held by scheduling gate(s) kueue.x-k8s.io/admission", "it would then fit a",
                  id="scheduling-gated-kueue"),
+    # Nodes not readable (a namespace-limited user) or not in the dump: the gate is on the pod itself.
+    pytest.param([pod("incoming", schedulingGates=[{"name": "kueue.x-k8s.io/admission"}])],
+                 "sched.scheduling-gated", "held by scheduling gate(s) kueue.x-k8s.io/admission",
+                 "nodes were not in the input, so where it would then fit is not checked",
+                 id="scheduling-gated-without-nodes-in-the-input"),
     pytest.param([node("a"), pod("incoming", schedulerName="my-scheduler"), EMPTY_EVENTS],
                  "sched.scheduler-not-found", "spec.schedulerName is 'my-scheduler'", "deploy/repair the scheduler",
                  id="scheduler-not-found"),
@@ -234,7 +240,7 @@ def test_daemonset_pod_pinned_to_a_full_node() -> None:
     assert s.scheduling.message == (
         "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. "
         # cpu 2 > node a's whole allocatable 1: UnschedulableAndUnresolvable (>=1.34), so preemption cannot help
-        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
+        "no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
     assert [f.code for f in s.findings] == ["sched.insufficient-resources"]
 
 

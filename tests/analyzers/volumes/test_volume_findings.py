@@ -72,6 +72,19 @@ CASES = [
              ["kubectl get pvc -n default", "kubectl describe pod web-0 -n default"]),
         id="missing-claim-raw-1.16-scheduler-text-without-pvcs-is-likely"),
     pytest.param(
+        # `kubectl cluster-info dump` holds no claims, but their events: the PV controller's NotFound
+        docs(pending_pod(message=MSG_UNBOUND_130), sched_event("web-0", MSG_UNBOUND_130),
+             event("PersistentVolumeClaim", "data-web-0", "ProvisioningFailed",
+                   'storageclass.storage.k8s.io "no-such-class" not found',
+                   component="persistentvolume-controller")),
+        Want("volume.storageclass-not-found", "likely",
+             ["PersistentVolumeClaim 'data-web-0' asks for StorageClass 'no-such-class', which does not exist",
+              "newest ProvisioningFailed event"],
+             [("Event/default/web-0.failedscheduling1", "pod has unbound immediate PersistentVolumeClaims"),
+              ("Event/default/data-web-0.provisioningfailed0", 'storageclass.storage.k8s.io "no-such-class" not found')],
+             ["kubectl get storageclass", "kubectl describe pvc data-web-0 -n default"]),
+        id="unbound-claims-not-in-the-input-whose-event-says-the-class-is-missing"),
+    pytest.param(
         docs(pending_pod(claims=(), ephemeral=("scratch",),
                          message='0/2 nodes are available: waiting for ephemeral volume controller to create the '
                                  'persistentvolumeclaim "web-0-scratch".'),

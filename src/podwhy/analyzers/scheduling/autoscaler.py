@@ -22,7 +22,8 @@ from typing import Any
 
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
-from podwhy.analyzers.scheduling.message import ReasonInfo, classify_reason, parse_failed_scheduling
+from podwhy.analyzers.scheduling.message import parse_failed_scheduling
+from podwhy.analyzers.scheduling.reasons import ReasonInfo, classify_reason
 from podwhy.findings import Evidence, Finding, Fix
 from podwhy.model import ConfigMapInfo, Event
 from podwhy.timeutil import age, human_duration

@@ -92,6 +92,8 @@ class Cause:
     statuses: dict[str, Status] = field(default_factory=dict)
     # stops the pod on nodes it targets (True) or only rules out nodes it does not want (False)
     blocker: bool = True
+    # counts nodes the pod's placement rules allow (False: only nodes it excludes anyway)
+    relevant: bool = True
 
     @property
     def plugin(self) -> str:
@@ -106,6 +108,8 @@ class Cause:
 # {dedicated: gpu}` it is the memory.
 EXCLUSIONS = ("sched.node-affinity", "sched.node-name-not-found", "sched.host-port", "sched.pod-anti-affinity",
               "volume.node-affinity-conflict")
+# A failing status with no catalogue code (a disk conflict): it still rejects the node.
+UNCODED = "?"
 PLACEMENT = frozenset({"sched.node-affinity", "sched.node-name-not-found", "volume.node-affinity-conflict"})
 
 
@@ -151,7 +155,7 @@ def group_causes(cs: ClusterState, res: CycleResult) -> list[Cause]:
                 if c is None:
                     c = by_code[code] = Cause(code)
                 causes.append(c)
-            entry = (frozenset(c for st in sts for c in codes(st, node)), causes)
+            entry = (frozenset(c for st in sts for c in (codes(st, node) or [UNCODED])), causes)
             if shape is not None:
                 per_shape[shape] = entry
         node_codes[name] = entry[0]
@@ -163,9 +167,16 @@ def group_causes(cs: ClusterState, res: CycleResult) -> list[Cause]:
     targeted = [n for n in res.verdicts if not (node_codes.get(n, none) & PLACEMENT)]
     taint_blocks = bool(targeted) and all("sched.untolerated-taint" in node_codes.get(n, none) for n in targeted)
     for c in by_code.values():
-        c.blocker = c.code not in EXCLUSIONS and (c.code != "sched.untolerated-taint" or taint_blocks)
+        # A cordon, a NotReady node, no room or a taint matters where it is the node's only problem:
+        # removing it alone makes that node feasible. Where the node is rejected for something else too
+        # (a cordoned node without the selected label, a NotReady node while the claim has no volume
+        # anywhere) it changes nothing, so it ranks after the exclusions, as background.
+        c.relevant = c.code in EXCLUSIONS or any(node_codes.get(n, none) <= {c.code} for n in c.nodes)
+        c.blocker = (c.code not in EXCLUSIONS and c.relevant
+                     and (c.code != "sched.untolerated-taint" or taint_blocks))
     order = list(by_code)
-    return sorted(by_code.values(), key=lambda c: (not c.blocker, -len(c.nodes), order.index(c.code)))
+    return sorted(by_code.values(),
+                  key=lambda c: (not c.blocker, not c.relevant, -len(c.nodes), order.index(c.code)))
 
 
 def matching_nodes_not_ready(cs: ClusterState, res: CycleResult) -> list[str]:

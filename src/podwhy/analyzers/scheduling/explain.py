@@ -82,6 +82,10 @@ def analyze(ctx: Context, work: Work) -> None:
     if _scheduler_not_found(ctx, work, pod):
         return
     if not snap.has("Node"):
+        if pod.spec.scheduling_gates:
+            # The gates are on the pod itself: no node needed to name them (only to say where it would fit).
+            work.add(_gated_finding(ctx, work, pod, None))
+            return
         _from_message_only(ctx, work, observed, ev)
         work.findings.extend(_autoscaler(ctx, work))
         return
@@ -96,7 +100,8 @@ def analyze(ctx: Context, work: Work) -> None:
     if rec.result.num_nodes == 0:
         work.add(Finding(code="sched.no-nodes", severity="error", confidence="certain",
                          cause="the cluster has no Node objects: the scheduler reports 'no nodes available to schedule pods'",
-                         evidence=[Evidence(ref="Node", field="(list)", observed="0 nodes")],
+                         evidence=[Evidence(ref="Node", field="(list)", observed="0 nodes"),
+                                   *([from_event(ev)] if ev is not None else [])],
                          fix=Fix(summary="add nodes (or check why they deregistered)", commands=["kubectl get nodes"]),
                          group_key="no-nodes", rank=5))
     has_volume = work.has_code("volume.")
@@ -104,7 +109,7 @@ def analyze(ctx: Context, work: Work) -> None:
     for f in templates:
         work.add(_personalise(f, work, ev, tgt))
     if any(c.code == "sched.scheduling-gated" for c in causes):
-        work.add(_gated_finding(ctx, work, rec))
+        work.add(_gated_finding(ctx, work, pod, rec))
     _preemption(ctx, work, rec)
     if rec.result.feasible and observed is not None and agrees is False:
         _from_message_only(ctx, work, observed, ev, stale=rec.result.feasible)
@@ -430,15 +435,16 @@ def _not_ready_finding(ctx: Context, rec: Recomputed, nodes: list[str], confiden
                    details={"nodes": nodes[:50]})
 
 
-def _gated_finding(ctx: Context, work: Work, rec: Recomputed) -> Finding:
-    pod = rec.pc.pod
+def _gated_finding(ctx: Context, work: Work, pod: Pod, rec: Recomputed | None) -> Finding:
     gates = [g.name for g in pod.spec.scheduling_gates]
     owners = sorted({who for g in gates for prefix, who in GATE_OWNERS.items() if g == prefix or g.startswith(prefix)})
     who = f"; usually removed by {', '.join(owners)}" if owners else "; the controller that added it removes it when ready"
     return Finding(code="sched.scheduling-gated", severity="warning", confidence="certain",
                    cause=f"the pod is held by scheduling gate(s) {', '.join(gates)}: the scheduler ignores it until they are removed{who}",
                    evidence=[Evidence(ref=work.ref, field=".spec.schedulingGates", observed=", ".join(gates))],
-                   fix=_memo_fix(ctx, rec, "gates" + work.ref, lambda: fixes.fix_gates(cluster(ctx), rec)), details={"gates": gates}, group_key="gates=" + ",".join(gates),
+                   fix=(_memo_fix(ctx, rec, "gates" + work.ref, lambda: fixes.fix_gates(cluster(ctx), rec))
+                        if rec is not None else fixes.fix_gates_unknown_fit(pod)),
+                   details={"gates": gates}, group_key="gates=" + ",".join(gates),
                    rank=10)
 
 

@@ -619,12 +619,23 @@ def fix_node_name(cs: ClusterState, rec: Recomputed, tgt: Target, who: tuple[str
                         f"the scheduler would then place it on {_names(feas)}"), commands=cmds)
 
 
+def _ungate_command(pod: Pod) -> str:
+    body = '[{"op":"remove","path":"/spec/schedulingGates"}]'
+    return f"kubectl -n {pod.metadata.namespace} patch pod {pod.metadata.name} --type=json -p '{body}'"
+
+
+_UNGATE = "let the controller that owns the gate remove it (removing it by hand bypasses that controller); "
+
+
 def fix_gates(cs: ClusterState, rec: Recomputed) -> Fix | None:
     pod = rec.pc.pod
     p1 = msgspec.structs.replace(pod, spec=msgspec.structs.replace(pod.spec, scheduling_gates=()))
     feas = feasible_with_pod(cs, p1, rec, frozenset({"SchedulingGates"}))
-    body = '[{"op":"remove","path":"/spec/schedulingGates"}]'
-    cmd = f"kubectl -n {pod.metadata.namespace} patch pod {pod.metadata.name} --type=json -p '{body}'"
     where = f"it would then fit {_names(feas)}" if feas else "but even then no node fits yet (see the node table)"
-    return Fix(summary=("let the controller that owns the gate remove it (removing it by hand bypasses that controller); "
-                        f"{where}"), commands=[cmd])
+    return Fix(summary=_UNGATE + where, commands=[_ungate_command(pod)])
+
+
+def fix_gates_unknown_fit(pod: Pod) -> Fix:
+    """Nodes were not in the input (or not readable): where the pod would fit then is not known."""
+    return Fix(summary=_UNGATE + "nodes were not in the input, so where it would then fit is not checked",
+               commands=[_ungate_command(pod)])

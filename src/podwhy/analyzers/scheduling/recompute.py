@@ -20,13 +20,11 @@ from podwhy.analyzers.scheduling.framework import (
     ClusterState,
     CycleResult,
     PodCtx,
-    Preemption,
     new_pod_ctx,
-    predict_preemption,
     run_cycle,
-    scheduler_message,
 )
 from podwhy.analyzers.scheduling.plugins import FILTERS, PLUGINS
+from podwhy.analyzers.scheduling.postfilter import Preemption, predict_postfilter, scheduler_message
 from podwhy.findings import NodeFailure, NodeVerdict, Scheduling
 from podwhy.model import Container, Pod, Volume
 
@@ -133,7 +131,7 @@ def evaluate(cs: ClusterState, pod: Pod) -> Recomputed:
     res = run_cycle(cs, pc, PLUGINS)
     pre: Preemption | None = None
     if res.num_nodes and not res.feasible and not pod.spec.scheduling_gates:
-        pre = predict_preemption(cs, pc, res, FILTERS)
+        pre = predict_postfilter(cs, pc, res, FILTERS)
     # A gated pod never reaches the scheduler; the API server's PodScheduled message says so (A2.14).
     msg = GATED_MESSAGE if pod.spec.scheduling_gates else scheduler_message(res, pre)
     return Recomputed(pc, res, pre, Scheduling(message=msg, nodes=verdicts_to_nodes(res)))

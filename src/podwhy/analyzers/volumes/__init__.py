@@ -9,10 +9,11 @@ PVC/PV/StorageClass/CSINode/Node objects when they were loaded; otherwise the sc
 from __future__ import annotations
 
 from podwhy.analyzers.base import Analyzer, Context, Work
+from podwhy.analyzers.evidence import from_event
 from podwhy.analyzers.volumes import affinity, limits, pvc
 from podwhy.analyzers.volumes.common import RANK_ROOT, RANK_TEXT, pod_claims, scheduler_evidence
-from podwhy.analyzers.volumes.messages import SchedulerSays, scheduler_says
-from podwhy.findings import Finding, Fix
+from podwhy.analyzers.volumes.messages import SC_NOT_FOUND, SchedulerSays, scheduler_says
+from podwhy.findings import Evidence, Finding, Fix
 from podwhy.model import PersistentVolume, PersistentVolumeClaim
 
 CREATING = ("ContainerCreating", "PodInitializing", "Pending")
@@ -59,7 +60,7 @@ def analyze(ctx: Context, work: Work) -> None:
             if f is not None:
                 found.append(f)
     else:
-        found.extend(_text_claims(work, says, [pc.claim for pc in claims]))
+        found.extend(_text_claims(ctx, work, says, [pc.claim for pc in claims]))
     if work.unscheduled:
         if bound:
             f = affinity.analyze(ctx, work, bound, says)
@@ -74,11 +75,14 @@ def analyze(ctx: Context, work: Work) -> None:
         work.add(f)
 
 
-def _text_claims(work: Work, says: SchedulerSays, claims: list[str]) -> list[Finding]:
-    """PersistentVolumeClaims were not loaded: the scheduler's words are all we have."""
+def _text_claims(ctx: Context, work: Work, says: SchedulerSays, claims: list[str]) -> list[Finding]:
+    """PersistentVolumeClaims were not loaded: the scheduler's words, and the claims' own events (which a
+    `kubectl cluster-info dump` keeps), are all we have."""
     out: list[Finding] = []
     ns = work.namespace
     ev = scheduler_evidence(work, says)
+    if says.unbound_immediate:
+        out.extend(_classes_missing_by_events(ctx, work, claims, ev))
     for name in says.missing_claims + says.ephemeral_waiting:
         eph = name in says.ephemeral_waiting
         out.append(Finding(
@@ -152,3 +156,25 @@ def _text_claims(work: Work, says: SchedulerSays, claims: list[str]) -> list[Fin
 
 
 ANALYZER = Analyzer(name="volumes", analyze=analyze)
+
+
+def _classes_missing_by_events(ctx: Context, work: Work, claims: list[str], ev: list[Evidence]) -> list[Finding]:
+    """An Immediate claim whose newest ProvisioningFailed event is the PV controller's StorageClass
+    NotFound (pkg/controller/volume/persistentvolume/pv_controller.go provisionClaim, v1.34.4)."""
+    out: list[Finding] = []
+    ns = work.namespace
+    for claim in claims:
+        failed = [e for e in ctx.snapshot.events_named("PersistentVolumeClaim", ns, claim)
+                  if e.reason == "ProvisioningFailed"]
+        m = SC_NOT_FOUND.search(failed[-1].message) if failed else None
+        if m is None:
+            continue
+        name = m.group(1)
+        out.append(Finding(
+            code="volume.storageclass-not-found", severity="error", confidence="likely", rank=RANK_ROOT,
+            cause=(f"PersistentVolumeClaim {claim!r} asks for StorageClass {name!r}, which does not exist (its "
+                   "newest ProvisioningFailed event); claims/StorageClasses were not in the input to confirm."),
+            evidence=[*ev, from_event(failed[-1])], group_key=f"storageclass={name}",
+            fix=Fix(summary="Recreate the claim with an existing storageClassName, or create that StorageClass.",
+                    commands=["kubectl get storageclass", f"kubectl describe pvc {claim} -n {ns}"])))
+    return out
