@@ -261,3 +261,48 @@ def test_existing_pods_anti_affinity_names_the_pod_and_verifies_its_absence() ->
     assert f.cause == "pod anti-affinity rejects 1 of 1 node(s): pod default/db has anti-affinity against this pod in kubernetes.io/hostname=a"
     assert f.fix is not None
     assert f.fix.summary.endswith("without them the pod fits a")
+
+
+# What DefaultTolerationSeconds adds to every pod (not in any template).
+_DEFAULT_TOLERATIONS = [{"key": k, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+                        for k in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")]
+_OWNED = {"ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "train-5d8f", "uid": "rs1",
+                               "controller": True}]}
+_RS = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
+       "metadata": {"name": "train-5d8f", "namespace": "default", "uid": "rs1",
+                    "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "train", "uid": "d1",
+                                         "controller": True}]},
+       "spec": {"selector": {"matchLabels": {"app": "train"}}, "template": {"spec": {"containers": [{"name": "app"}]}}}}
+
+
+def _owned(p: dict[str, Any]) -> dict[str, Any]:
+    p["metadata"].update(_OWNED)
+    return p
+
+
+@pytest.mark.parametrize(("objs", "patch"), [
+    pytest.param([node("gpu1", taints=[{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]),
+                  pod("incoming", tolerations=_DEFAULT_TOLERATIONS)],
+                 'kubectl -n default patch pod incoming --type=json -p \'[{"op":"add","path":"/spec/tolerations/-",'
+                 '"value":{"key":"dedicated","operator":"Equal","value":"gpu","effect":"NoSchedule"}}]\'',
+                 id="bare-pod-appends-to-its-admission-defaulted-array"),
+    # The pod has the admission defaults, its Deployment's template has no tolerations: `/-` would fail.
+    pytest.param([node("gpu1", taints=[{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]), _RS,
+                  _owned(pod("incoming", tolerations=_DEFAULT_TOLERATIONS))],
+                 'kubectl -n default patch deployment train --type=json -p \'[{"op":"add",'
+                 '"path":"/spec/template/spec/tolerations","value":[{"key":"dedicated","operator":"Equal",'
+                 '"value":"gpu","effect":"NoSchedule"}]}]\'',
+                 id="template-without-tolerations-gets-the-whole-array"),
+    pytest.param([node("gpu1", taints=[{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]), _RS,
+                  _owned(pod("incoming", tolerations=[*_DEFAULT_TOLERATIONS,
+                                                      {"key": "spot", "operator": "Exists", "effect": "NoSchedule"}]))],
+                 'kubectl -n default patch deployment train --type=json -p \'[{"op":"add",'
+                 '"path":"/spec/template/spec/tolerations/-","value":{"key":"dedicated","operator":"Equal",'
+                 '"value":"gpu","effect":"NoSchedule"}}]\'',
+                 id="template-with-its-own-tolerations-gets-an-append"),
+])
+def test_toleration_patch_applies_to_what_the_target_holds(objs: list[dict[str, Any]], patch: str) -> None:
+    f = next(f for f in subject(run(objs)).findings if f.code == "sched.untolerated-taint")
+    assert f.fix is not None
+    assert f.fix.commands[0] == patch
+    assert f.fix.commands[1:] == ["kubectl taint node gpu1 dedicated=gpu:NoSchedule-"]

@@ -330,6 +330,22 @@ def _add_tolerations(pod: Pod, taints: list[Taint]) -> Pod:
     return msgspec.structs.replace(pod, spec=msgspec.structs.replace(pod.spec, tolerations=tuple(tols)))
 
 
+def _is_admission_default(t: Toleration) -> bool:
+    """The tolerations the DefaultTolerationSeconds admission plugin adds to every pod that lacks them
+    (plugin/pkg/admission/defaulttolerationseconds/admission.go, v1.34.4): not in any template."""
+    return (t.key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable") and t.operator == "Exists"
+            and t.effect == "NoExecute" and t.toleration_seconds == 300)
+
+
+def _spec_has_tolerations(pod: Pod, tgt: Target) -> bool:
+    """Whether the patched PodSpec already has a tolerations array (`add .../tolerations/-` needs one).
+    A pod always has the admission defaults; its workload's template has only what the user wrote,
+    which is the pod's tolerations without those defaults (pods of a filter class share tolerations)."""
+    if tgt.is_pod:
+        return bool(pod.spec.tolerations)
+    return any(not _is_admission_default(t) for t in pod.spec.tolerations)
+
+
 def fix_taints(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) -> Fix | None:
     pod = rec.pc.pod
     # Depends on the nodes' taints and the pod's tolerations (equal for every pod sharing the result).
@@ -353,7 +369,7 @@ def fix_taints(cs: ClusterState, rec: Recomputed, cause: Cause, tgt: Target) -> 
             continue
         yaml = "tolerations:\n" + "\n".join(taint_toleration.toleration_yaml(t) for t in taints)
         ops: list[dict[str, Any]]
-        if pod.spec.tolerations:
+        if _spec_has_tolerations(pod, tgt):
             ops = [{"op": "add", "path": f"{tgt.spec_path}/tolerations/-", "value": taint_toleration.toleration_json(t)}
                    for t in taints]
         else:
