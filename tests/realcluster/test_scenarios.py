@@ -93,16 +93,26 @@ def _make_nodes(cluster: Cluster) -> None:
     wait_until("fake nodes Ready and untainted", settled, timeout=90)
 
 
-def _created(cluster: Cluster, s: Scenario, ns: str) -> None:
+def _set_up(cluster: Cluster, s: Scenario, ns: str) -> list[dict[str, Any]]:
+    """Create everything of the scenario but its pending pods (returned): the namespace, quotas, claims,
+    volumes, workloads and the pods bound by nodeName."""
     labels = dict(s.namespace_labels)
     cluster.apply([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": labels}}])
     # The ServiceAccount admission plugin rejects pods until the namespace's default account exists.
     wait_until(f"{ns}/default ServiceAccount",
                lambda: cluster.kubectl("-n", ns, "get", "serviceaccount", "default", check=False).returncode == 0)
     objs = s.build(ns)
-    # Bound pods (nodeName) first, so the scheduler sees them when the pending pod arrives.
-    objs.sort(key=lambda o: 0 if o.get("spec", {}).get("nodeName") or o["kind"] != "Pod" else 1)
-    cluster.create(objs)
+    pending = [o for o in objs if o["kind"] == "Pod" and not o.get("spec", {}).get("nodeName")]
+    first = [o for o in objs if o not in pending]
+    if first:
+        cluster.create(first)
+    # A pre-bound claim (spec.volumeName) is bound by the PV controller a moment later: the pod must
+    # meet it Bound, or its first attempt says "unbound immediate PersistentVolumeClaims" instead.
+    for c in (o for o in first if o["kind"] == "PersistentVolumeClaim" and o["spec"].get("volumeName")):
+        name = c["metadata"]["name"]
+        wait_until(f"{ns}/{name} Bound", lambda name=name: cluster.get_json(
+            "-n", ns, "pvc", name).get("status", {}).get("phase") == "Bound", timeout=60)
+    return pending
 
 
 def _settled(cluster: Cluster, s: Scenario, ns: str) -> bool:
@@ -132,8 +142,12 @@ def _settled(cluster: Cluster, s: Scenario, ns: str) -> bool:
 @pytest.fixture(scope="module")
 def world(cluster: Cluster, reader_kubeconfig: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     _make_nodes(cluster)
-    for i, s in enumerate(SCENARIOS):
-        _created(cluster, s, ns_of(i))
+    # Every scenario's nodes-side state first (tiny-1's filler, the bound pods, claims), then the pending
+    # pods: each pod's FailedScheduling text then sees the same cluster, run after run.
+    pending = [_set_up(cluster, s, ns_of(i)) for i, s in enumerate(SCENARIOS)]
+    for objs in pending:
+        if objs:
+            cluster.create(objs)
     for i, s in enumerate(SCENARIOS):
         wait_until(f"scenario {s.name!r} settled", lambda s=s, i=i: _settled(cluster, s, ns_of(i)), timeout=120)
     out = tmp_path_factory.mktemp("sc")
