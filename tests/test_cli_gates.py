@@ -620,3 +620,25 @@ def test_install_realparts_installs_the_missing_packages(tmp_path: Path, present
                        env={"PATH": str(bin_dir), "PODWHY_REALPARTS_DIR": str(cache)}, check=False)
     assert p.returncode == 0, p.stderr
     assert log.read_text().splitlines() == ["update", f"install -y --no-install-recommends {installed}"]
+
+
+# ---- follow-up podwhy commands of an offline report read the same input (issue 17) ----
+@pytest.mark.parametrize(("sources", "want"), [
+    pytest.param([str(EXAMPLES)], f"--probe-registry --from {EXAMPLES}   # asks the registry",
+                 id="one-directory"),
+    pytest.param([str(EXAMPLES / "shop.yaml"), str(EXAMPLES / "billing.yaml")],
+                 f"--probe-registry --from {EXAMPLES / 'shop.yaml'} --from {EXAMPLES / 'billing.yaml'}   # asks",
+                 id="every-from-in-order"),
+])
+def test_offline_followup_commands_keep_the_input(sources: list[str], want: str) -> None:
+    args = [a for s in sources for a in ("--from", s)]
+    rc, out, err = run_cli("scan", *args, "-o", "json", *NOW)
+    assert rc == 1, err
+    report = json.loads(out)
+    cmds = [c for s in report["subjects"] for f in s["findings"] for c in (f.get("fix") or {}).get("commands", [])
+            if c.startswith("podwhy ")]
+    assert cmds, "the example cluster has image-pull pods with a --probe-registry follow-up"
+    assert all(want in c for c in cmds), cmds
+    group_cmds = [c for g in report["groups"] for c in (g.get("fix") or {}).get("commands", [])
+                  if c.startswith("podwhy ")]
+    assert all(want in c for c in group_cmds), group_cmds

@@ -89,7 +89,7 @@ FOLDED = {"Pod/shop/api-1": {"message": MESSAGE, "nodes": _nodes("4")},
           "Pod/shop/tolerant-1": {"message": MESSAGE, "sameNodesAs": "Pod/shop/api-1"}}
 FOLD_NOTE = ("scheduling: 3 per-node verdict list(s) folded (10 node verdicts in all exceed the budget of 9): a "
              "subject with `sameNodesAs` has exactly the node verdicts of the pod it names; for one pod's full list "
-             "run `podwhy pod api-2 -n shop`, for every list `--max-node-verdicts 0`")
+             "run `podwhy pod api-2 -n shop --from {src}`, for every list `--max-node-verdicts 0`")  # the same input
 
 
 def _scan(tmp_path: Path, *extra: str) -> dict[str, Any]:
@@ -115,6 +115,7 @@ def test_scan_folds_identical_node_lists_over_budget(tmp_path: Path, args: tuple
                                                      scheduling: dict[str, Any], fold_notes: list[str]) -> None:
     report = _scan(tmp_path, *args)
     assert {s["ref"]: s["scheduling"] for s in report["subjects"]} == scheduling
+    fold_notes = [n.format(src=tmp_path / "cluster.yaml") for n in fold_notes]
     assert [n for n in report["notes"] if n.startswith("scheduling:")] == fold_notes
     # Everything but the folded lists and the note is the unfolded report.
     full = _scan(tmp_path, "--max-node-verdicts", "0")

@@ -417,6 +417,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     report = diagnose(snap, now=now, options=opts, selection=sel,
                       max_node_verdicts=getattr(args, "max_node_verdicts", 0))
+    if offline:
+        from podwhy.followups import offline_followups
+
+        report = offline_followups(report, args.sources)
     _KEEPALIVE[:] = [snap, report]
     # The exit code is the report's, decided before a byte is written: a reader that stops early
     # (`| head`) must not turn "stuck" into success.
