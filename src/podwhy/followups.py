@@ -29,18 +29,12 @@ def _fix(fix: Fix | None, sources: list[str]) -> Fix | None:
 
 def offline_followups(report: Report, sources: list[str]) -> Report:
     subjects = []
-    changed = False
     for s in report.subjects:
         findings = [f if (fx := _fix(f.fix, sources)) is f.fix else msgspec.structs.replace(f, fix=fx)
                     for f in s.findings]
-        if any(a is not b for a, b in zip(findings, s.findings, strict=True)):
-            s = msgspec.structs.replace(s, findings=findings)
-            changed = True
-        subjects.append(s)
+        same = all(a is b for a, b in zip(findings, s.findings, strict=True))
+        subjects.append(s if same else msgspec.structs.replace(s, findings=findings))
     groups = [g if (fx := _fix(g.fix, sources)) is g.fix else msgspec.structs.replace(g, fix=fx)
               for g in report.groups]
-    changed = changed or any(a is not b for a, b in zip(groups, report.groups, strict=True))
     notes = [_IN_NOTE.sub(lambda m: f"`{_with_from('podwhy ' + m.group(1), sources)}`", n) for n in report.notes]
-    if not changed and notes == report.notes:
-        return report
     return msgspec.structs.replace(report, subjects=subjects, groups=groups, notes=notes)

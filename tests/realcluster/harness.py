@@ -130,6 +130,17 @@ class Cluster:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
 
 
+def node_settled(node: dict[str, Any]) -> bool:
+    """A fake node is Ready and the node lifecycle controller has removed TaintNodesByCondition's
+    not-ready taint (a cordoned node keeps node.kubernetes.io/unschedulable)."""
+    ready = [c for c in node.get("status", {}).get("conditions", []) if c["type"] == "Ready"]
+    if not ready or ready[0]["status"] != "True":
+        return False
+    allowed = {"node.kubernetes.io/unschedulable"} if node["spec"].get("unschedulable") else set()
+    return not any(t["key"].startswith("node.kubernetes.io/") and t["key"] not in allowed
+                   for t in node["spec"].get("taints", []))
+
+
 def wait_until(what: str, check: Callable[[], Any], timeout: float = 60, interval: float = 0.25) -> Any:
     deadline = time.monotonic() + timeout
     last: Any = None

@@ -23,7 +23,7 @@ import yaml
 from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 
-from .harness import Cluster, wait_until
+from .harness import Cluster, node_settled, wait_until
 from .oracle import World, generate, node_manifest, parse_message
 
 WORLDS = int(os.environ.get("PODWHY_ORACLE_WORLDS", "20"))
@@ -71,16 +71,7 @@ def _build_world(cluster: Cluster, api: client.CoreV1Api, w: World) -> dict[str,
         items = json.loads(api.list_node(_preload_content=False).data)["items"]
         if {i["metadata"]["name"] for i in items} != names:
             return False
-        for i in items:
-            conds = {c["type"]: c["status"] for c in i.get("status", {}).get("conditions", [])}
-            if conds.get("Ready") != "True":
-                return False
-            # TaintNodesByCondition's not-ready taint goes once Ready; a cordoned node keeps its own.
-            allowed = {"node.kubernetes.io/unschedulable"} if i["spec"].get("unschedulable") else set()
-            if any(t["key"].startswith("node.kubernetes.io/") and t["key"] not in allowed
-                   for t in i["spec"].get("taints", [])):
-                return False
-        return True
+        return all(node_settled(i) for i in items)
 
     wait_until("world nodes Ready and untainted", nodes_ready, timeout=90)
     for p in w.bound:

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .harness import ROOT, Cluster, wait_until
+from .harness import ROOT, Cluster, node_settled, wait_until
 from .scenarios import CORDONED, NODES, NOT_READY, SCENARIOS, Scenario
 
 MODES = ("live", "dump", "yaml")
@@ -76,16 +76,7 @@ def _make_nodes(cluster: Cluster) -> None:
         nodes = {n["metadata"]["name"]: n for n in cluster.get_json("nodes")["items"]}
         for name, *_ in NODES:
             n = nodes.get(name)
-            if n is None:
-                return False
-            ready = [c for c in n.get("status", {}).get("conditions", []) if c["type"] == "Ready"]
-            if not ready or ready[0]["status"] != "True":
-                return False
-            # The node lifecycle controller removes TaintNodesByCondition's not-ready taint once Ready;
-            # a cordoned node keeps node.kubernetes.io/unschedulable.
-            allowed = {"node.kubernetes.io/unschedulable"} if name in CORDONED else set()
-            if any(t["key"].startswith("node.kubernetes.io/") and t["key"] not in allowed
-                   for t in n["spec"].get("taints", [])):
+            if n is None or not node_settled(n):
                 return False
         return any(t["key"] in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")
                    and t["effect"] == "NoSchedule" for t in nodes[broken]["spec"].get("taints", []))

@@ -225,18 +225,19 @@ class Snapshot:
             lst.sort(key=lambda ev: ev.last_seen)
         return dict(by_uid), dict(by_ref)
 
+    def _named_events(self, kind: str, namespace: str, name: str) -> list[Event]:
+        return self._events_index[1].get(ref_of(kind, "" if kind in CLUSTER_SCOPED else namespace, name), [])
+
     def events_named(self, kind: str, namespace: str, name: str) -> list[Event]:
         """Events about kind/namespace/name, oldest first, for objects the input does not hold (a dump
         without PersistentVolumeClaims still has their events)."""
-        return list(self._events_index[1].get(ref_of(kind, "" if kind in CLUSTER_SCOPED else namespace, name), []))
+        return list(self._named_events(kind, namespace, name))
 
     def events_for(self, obj: Any) -> list[Event]:
         """Events about `obj`, oldest first. By uid when both sides have one, else by kind/namespace/name."""
-        by_uid, by_ref = self._events_index
+        by_uid = self._events_index[0]
         meta = obj.metadata
-        kind = getattr(obj, "kind", "")
-        ns = "" if kind in CLUSTER_SCOPED else meta.namespace
-        named = by_ref.get(ref_of(kind, ns, meta.name), [])
+        named = self._named_events(getattr(obj, "kind", ""), meta.namespace, meta.name)
         if meta.uid and meta.uid in by_uid:
             # Events of a previous object with the same name (other uid) are not about this one.
             uid_events = by_uid[meta.uid]

@@ -106,7 +106,7 @@ def test_no_placeholder_reaches_any_format(spec: dict[str, Any]) -> None:
 
 
 def test_a_name_that_looks_like_a_placeholder_is_printed_as_it_is() -> None:
-    from podwhy.analyzers.scheduling.fixes import POD_NAME, Target, fill_placeholders
+    from podwhy.analyzers.scheduling.target import POD_NAME, Target, fill_placeholders
 
     t = Target("Deployment", "@@podwhy-pod@@", "web", "/spec/template/spec")
     filled = fill_placeholders(f"kubectl -n @@podwhy-namespace@@ describe pod {POD_NAME}", "p-1", t)

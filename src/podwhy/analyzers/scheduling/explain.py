@@ -13,7 +13,7 @@ import msgspec
 
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
-from podwhy.analyzers.scheduling import fixes
+from podwhy.analyzers.scheduling import fixes, target
 from podwhy.analyzers.scheduling.autoscaler import autoscaler_findings
 from podwhy.analyzers.scheduling.causes import Cause, group_causes, matching_nodes_not_ready, rank_key
 from podwhy.analyzers.scheduling.framework import histogram, pod_priority
@@ -93,7 +93,7 @@ def analyze(ctx: Context, work: Work) -> None:
     sched, agrees = _compare(ctx, rec, observed, ev)
     work.scheduling = sched
     confidence: Confidence = "certain" if agrees is not False else "likely"
-    tgt = fixes.target_of(snap, pod)
+    tgt = target.target_of(snap, pod)
     if missing_node:
         _node_name_missing(ctx, work, rec, tgt)
         return
@@ -220,12 +220,12 @@ def _compare(ctx: Context, rec: Recomputed, observed: str | None, ev: Event | No
 POD_REF = "Pod/{pod}"
 
 
-def _class_findings(ctx: Context, rec: Recomputed, tgt: fixes.Target, confidence: Confidence,
+def _class_findings(ctx: Context, rec: Recomputed, tgt: target.Target, confidence: Confidence,
                     has_volume: bool) -> tuple[list[Cause], list[Finding]]:
     """Findings shared by every pod of a filter class (pods with equal filter inputs get the very same
     cycle result, whichever workload they belong to) and target shape: built once, with placeholders
     for the pod's and its target's names that _personalise fills in."""
-    shape = fixes.placeholder_target(tgt)
+    shape = target.placeholder_target(tgt)
     key = f"scheduling.findings.{id(rec.result)}{shape.key}.{tgt.kind == 'DaemonSet'}.{confidence}.{has_volume}"
     got = ctx.cache.get(key)
     if got is not None:
@@ -263,11 +263,11 @@ def _class_findings(ctx: Context, rec: Recomputed, tgt: fixes.Target, confidence
     return list(causes), list(out)
 
 
-def _personalise(f: Finding, work: Work, ev: Event | None, tgt: fixes.Target) -> Finding:
+def _personalise(f: Finding, work: Work, ev: Event | None, tgt: target.Target) -> Finding:
     name = work.name
 
     def fill(text: str) -> str:
-        return fixes.fill_placeholders(text, name, tgt)
+        return target.fill_placeholders(text, name, tgt)
 
     evidence = [msgspec.structs.replace(e, ref=work.ref) if e.ref == POD_REF else e for e in f.evidence]
     if ev is not None:
@@ -293,7 +293,7 @@ def _pct_nodes(cause: Cause, total: int) -> str:
     return f"{len(cause.nodes)} of {total} node(s)"
 
 
-def _finding(ctx: Context, rec: Recomputed, cause: Cause, tgt: fixes.Target, confidence: Confidence,
+def _finding(ctx: Context, rec: Recomputed, cause: Cause, tgt: target.Target, confidence: Confidence,
              rank: int) -> Finding | None:
     cs = cluster(ctx)
     pod = rec.pc.pod
@@ -362,12 +362,12 @@ def _finding(ctx: Context, rec: Recomputed, cause: Cause, tgt: fixes.Target, con
         fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_pod_affinity(cs, rec, cause, tgt, anti=code == "sched.pod-anti-affinity"))
     elif code == "sched.node-name-not-found":
         cause_txt = f"spec.nodeName pins the pod to {pod.spec.node_name!r}; every other node is excluded"
-        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_node_name(cs, rec, tgt, (fixes.POD_NAMESPACE, fixes.POD_NAME)))
+        fix = _memo_fix(ctx, rec, code + tgt.key, lambda: fixes.fix_node_name(cs, rec, tgt, (target.POD_NAMESPACE, target.POD_NAME)))
     elif code.startswith("volume."):
         cause_txt = f"{first.plugin} rejects {_pct_nodes(cause, total)}: {first.message}" + (
             f" ({d0['summary']})" if d0.get("summary") else "")
         fix = Fix(summary="see the claim and its events", commands=[
-            f"kubectl -n {fixes.POD_NAMESPACE} get pvc", f"kubectl -n {fixes.POD_NAMESPACE} describe pod {fixes.POD_NAME}"])
+            f"kubectl -n {target.POD_NAMESPACE} get pvc", f"kubectl -n {target.POD_NAMESPACE} describe pod {target.POD_NAME}"])
     else:
         return None
     if fix is None:
@@ -477,7 +477,7 @@ def _scheduler_not_found(ctx: Context, work: Work, pod: Pod) -> bool:
     return True
 
 
-def _node_name_missing(ctx: Context, work: Work, rec: Recomputed, tgt: fixes.Target) -> None:
+def _node_name_missing(ctx: Context, work: Work, rec: Recomputed, tgt: target.Target) -> None:
     pod = rec.pc.pod
     work.add(Finding(
         code="sched.node-name-not-found", severity="error", confidence="certain",

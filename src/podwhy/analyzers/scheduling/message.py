@@ -27,6 +27,8 @@ from dataclasses import dataclass, field, replace
 
 from podwhy.analyzers.scheduling.reasons import (
     ALL_MINORS,
+    DRA_NO_STATE,
+    DRA_POSTFILTER,
     GATED,
     LATEST,
     NO_NODES,
@@ -121,17 +123,12 @@ _TAIL_TEXTS = ("not eligible due to preemptionPolicy=Never.",
 
 
 # The PostFilter plugins' reasons follow the histogram (framework/types.go FitError.Error: " " +
-# PostFilterMsg), joined with ", " (framework/runtime/framework.go RunPostFilterPlugins, v1.34.4).
-# DynamicResources runs before DefaultPreemption and is on by default from 1.34 (GA); its Unschedulable
-# reasons (framework/plugins/dynamicresources/dynamicresources.go PostFilter, v1.32-v1.35) come first.
-DRA_POSTFILTER = ("no new claims to deallocate", "deallocation of ResourceClaim completed",
-                  "deletion of ResourceClaim completed", "still not schedulable", "plugin disabled")
+# PostFilterMsg), joined with ", " (framework/runtime/framework.go RunPostFilterPlugins, v1.34.4):
+# DynamicResources' Unschedulable reasons first (reasons.DRA_POSTFILTER), or its error alone
+# (reasons.DRA_NO_STATE: `...: persistentvolumeclaim "x" not found. not found`).
 _DRA_ALT = "|".join(re.escape(t) for t in DRA_POSTFILTER)
 _POSTFILTER_BEFORE_PREEMPTION = re.compile(rf"\. ((?:{_DRA_ALT})(?:, (?:{_DRA_ALT}))*),$")
-# When a PreFilter rejected the pod, DynamicResources' PreFilter never ran: its PostFilter fails reading
-# its cycle state (framework/cycle_state.go ErrNotFound, "not found"), PostFilter stops with that error
-# and DefaultPreemption does not run: `...: persistentvolumeclaim "x" not found. not found`.
-_POSTFILTER_ERROR = re.compile(r"\. (not found)$")
+_POSTFILTER_ERROR = re.compile(rf"\. ({re.escape(DRA_NO_STATE)})$")
 
 
 def _split_postfilter(main: str, before_preemption: bool) -> tuple[str, str | None]:

@@ -30,6 +30,7 @@ from podwhy.analyzers.scheduling.framework import (
     histogram,
     unresolvable,
 )
+from podwhy.analyzers.scheduling.reasons import DRA_NO_CLAIMS, DRA_NO_STATE, DRA_STILL_UNSCHEDULABLE
 from podwhy.model import Pod
 
 
@@ -73,16 +74,9 @@ _NOT_HELPFUL = unresolvable("DefaultPreemption", PREEMPTION_NOT_HELPFUL)
 _NO_VICTIMS = unresolvable("DefaultPreemption", NO_VICTIMS)
 
 
-# DynamicResources PostFilter (plugins/dynamicresources/dynamicresources.go, v1.34.4 PostFilter): a pod
-# without claims; a pod whose claims have nothing to deallocate. podwhy does not model claim allocation,
-# so a pod with claims is predicted as the latter (a claim allocated to an unsuitable node would instead
-# be deallocated: "deallocation of ResourceClaim completed").
-DRA_NO_CLAIMS = "no new claims to deallocate"
-DRA_STILL_UNSCHEDULABLE = "still not schedulable"
-# cycle_state.go ErrNotFound: DynamicResources' PreFilter (after every built-in PreFilter in the default
-# profile, apis/config/v1/default_plugins.go) never ran, so its PostFilter cannot read its state; the
-# error ends PostFilter and DefaultPreemption does not run.
-DRA_NO_STATE = "not found"
+# DynamicResources' PostFilter outcome (reasons.py names the texts): podwhy does not model claim
+# allocation, so a pod with claims is predicted as having nothing to deallocate (a claim allocated to an
+# unsuitable node would instead be deallocated: "deallocation of ResourceClaim completed").
 
 
 def predict_postfilter(cs: ClusterState, pc: PodCtx, res: CycleResult, plugins: Sequence[Plugin]) -> Preemption:

@@ -373,3 +373,17 @@ def render_minors(minors: frozenset[int]) -> str:
         else:
             out.append(f"1.{lo}-1.{hi}")
     return ", ".join(out)
+
+
+# ---- PostFilter reasons other than DefaultPreemption's -------------------------------------------
+# DynamicResources' PostFilter (plugins/dynamicresources/dynamicresources.go, v1.32-v1.35), which runs
+# before DefaultPreemption and is on by default from 1.34 (GA; apis/config/v1/default_plugins.go).
+DRA_NO_CLAIMS = "no new claims to deallocate"  # the pod has no claims
+DRA_STILL_UNSCHEDULABLE = "still not schedulable"  # claims, none to deallocate
+DRA_POSTFILTER = (DRA_NO_CLAIMS, "deallocation of ResourceClaim completed", "deletion of ResourceClaim completed",
+                  DRA_STILL_UNSCHEDULABLE, "plugin disabled")
+# framework/cycle_state.go ErrNotFound: a PreFilter rejected the pod before DynamicResources' PreFilter
+# (after every built-in one) ran, so its PostFilter cannot read its state; that error ends PostFilter
+# and DefaultPreemption does not run.
+DRA_NO_STATE = "not found"
+
