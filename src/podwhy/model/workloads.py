@@ -105,6 +105,7 @@ class JobSpec(K8s, frozen=True, gc=False):
     parallelism: int | None = None
     completions: int | None = None
     suspend: bool | None = None
+    manual_selector: bool | None = None
     template: PodTemplateSpec = PodTemplateSpec()
 
 

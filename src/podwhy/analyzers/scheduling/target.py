@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from podwhy.analyzers import jobtemplate
 from podwhy.model import Pod
 from podwhy.snapshot import Snapshot
 
@@ -21,16 +22,21 @@ class Target:
     namespace: str
     name: str
     spec_path: str  # JSON-pointer of the PodSpec inside the object
+    # A Job's fields that the API server generated (jobtemplate.generated_fields): its template is
+    # immutable, so a Job is re-created instead of patched, without these.
+    generated: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
-        return f"/{self.kind}/{self.namespace}/{self.name}"
+        return f"/{self.kind}/{self.namespace}/{self.name}" + "".join(self.generated)
 
     @property
     def is_pod(self) -> bool:
         return self.kind == "Pod"
 
     def json_patch(self, ops: list[dict[str, Any]]) -> str:
+        if self.kind == "Job":
+            return jobtemplate.recreate_json(self.namespace, self.name, ops, list(self.generated))
         body = json.dumps(ops, separators=(",", ":")).replace("'", "'\\''")
         return f"kubectl -n {self.namespace} patch {self.kind.lower()} {self.name} --type=json -p '{body}'"
 
@@ -56,6 +62,8 @@ def placeholder_target(t: Target) -> Target:
     """A target of the same shape (bare pod or template) whose names are placeholders."""
     if t.is_pod:
         return Target("Pod", POD_NAMESPACE, TARGET_NAME, t.spec_path)
+    if t.kind == "Job":  # re-created, not patched: a shape of its own
+        return Target("Job", POD_NAMESPACE, TARGET_NAME, t.spec_path, t.generated)
     return Target(TARGET_KIND, POD_NAMESPACE, TARGET_NAME, TARGET_PATH)
 
 
@@ -74,7 +82,8 @@ def fill_placeholders(text: str, pod_name: str, t: Target) -> str:
 
 def target_of(snap: Snapshot, pod: Pod) -> Target:
     best = Target("Pod", pod.metadata.namespace, pod.metadata.name, "/spec")
-    for kind, name, _obj in snap.owner_chain(pod):
+    for kind, name, obj in snap.owner_chain(pod):
         if kind in TEMPLATE_PATHS:
-            best = Target(kind, pod.metadata.namespace, name, TEMPLATE_PATHS[kind])
+            generated = tuple(jobtemplate.generated_fields(obj)) if kind == "Job" else ()
+            best = Target(kind, pod.metadata.namespace, name, TEMPLATE_PATHS[kind], generated)
     return best

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from podwhy.analyzers import jobtemplate
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
 from podwhy.findings import Evidence
@@ -84,10 +85,23 @@ class Target:
     kind: str
     name: str
     namespace: str
+    # A Job's server-generated fields (jobtemplate.generated_fields): a Job is re-created, not patched.
+    generated: tuple[str, ...] = ()
 
     @property
     def ref(self) -> str:
         return f"{self.kind.lower()}/{self.name}"
+
+    @property
+    def immutable(self) -> bool:
+        """A Job: its pod template cannot be patched (nor changed by `kubectl set`)."""
+        return self.kind == "Job"
+
+    def patch(self, args: str, comment: str = "") -> str:
+        """`kubectl patch` of the target's pod template with `args`; for a Job, its re-creation."""
+        if self.immutable:
+            return jobtemplate.recreate(self.namespace, self.name, args, list(self.generated), comment)
+        return f"kubectl patch {self.ref} -n {self.namespace} {args}" + (f"   # {comment}" if comment else "")
 
     @property
     def desc(self) -> str:
@@ -100,8 +114,14 @@ def target(work: Work) -> Target:
         kind, _, rest = o.partition("/")
         name = rest.rpartition("/")[2]
         if kind in ("Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "ReplicationController"):
-            return Target(kind, name, work.namespace)
-    return Target(work.kind, work.name, work.namespace)
+            return _target(kind, name, work.namespace, None)
+    return _target(work.kind, work.name, work.namespace, work.obj)
+
+
+def _target(kind: str, name: str, namespace: str, obj: Any) -> Target:
+    if kind != "Job":
+        return Target(kind, name, namespace)
+    return Target(kind, name, namespace, tuple(jobtemplate.generated_fields(obj)))
 
 
 def via(work: Work) -> str:

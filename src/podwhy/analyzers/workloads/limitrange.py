@@ -17,6 +17,7 @@ are defaulted at creation (SetDefaults_LimitRangeItem: default <- max, defaultRe
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -196,13 +197,16 @@ def analyze(failure: Failure, tgt: Target, spec: PodSpec | None, lrs: list[Limit
             else:
                 set_requests.append(entry)
     cmds = []
-    for kind_flag, entries in (("--limits", set_limits), ("--requests", set_requests)):
-        by_c: dict[str, list[str]] = {}
-        for n, res, amount in entries:
-            by_c.setdefault(n, []).append(f"{res}={amount}")
-        for n, vals in by_c.items():
-            cflag = f" -c {n}" if n else ""
-            cmds.append(f"kubectl set resources {tgt.ref} -n {ns}{cflag} {kind_flag}={','.join(vals)}")
+    if tgt.immutable and all(n for n, _r, _a in (*set_limits, *set_requests)):
+        cmds += _job_resources(tgt, spec, set_limits, set_requests)
+    else:
+        for kind_flag, entries in (("--limits", set_limits), ("--requests", set_requests)):
+            by_c: dict[str, list[str]] = {}
+            for n, res, amount in entries:
+                by_c.setdefault(n, []).append(f"{res}={amount}")
+            for n, vals in by_c.items():
+                cflag = f" -c {n}" if n else ""
+                cmds.append(f"kubectl set resources {tgt.ref} -n {ns}{cflag} {kind_flag}={','.join(vals)}")
     holders = sorted({str(r["limitRange"]) for r in rows if r["limitRange"]})
     for h in holders:
         cmds.append(f"kubectl edit limitrange {h} -n {ns}   # or relax the rule")
@@ -216,3 +220,20 @@ def analyze(failure: Failure, tgt: Target, spec: PodSpec | None, lrs: list[Limit
         fix=Fix(summary=(f"Bring the container resources of {tgt.desc} within the LimitRange (values below are the "
                          "bounds themselves), or change the LimitRange."), commands=cmds))
 
+
+def _job_resources(tgt: Target, spec: PodSpec | None, limits: list[tuple[str, str, str]],
+                   requests: list[tuple[str, str, str]]) -> list[str]:
+    """`kubectl set resources` patches a Job's immutable template: the same values as one strategic patch of a
+    re-created Job (containers merge by name; init containers are their own list)."""
+    if not limits and not requests:
+        return []
+    init = {c.name for c in spec.init_containers} if spec is not None else set()
+    by_c: dict[str, dict[str, dict[str, str]]] = {}
+    for which, entries in (("limits", limits), ("requests", requests)):
+        for n, res, amount in entries:
+            by_c.setdefault(n, {}).setdefault(which, {})[res] = amount
+    lists: dict[str, list[dict[str, object]]] = {}
+    for n, res_by in by_c.items():
+        lists.setdefault("initContainers" if n in init else "containers", []).append({"name": n, "resources": res_by})
+    body = json.dumps({"spec": {"template": {"spec": lists}}}, separators=(",", ":"))
+    return [tgt.patch(f"--type strategic -p '{body}'")]

@@ -163,8 +163,8 @@ def analyze(failure: Failure, tgt: Target, via: str, spec: PodSpec | None = None
     only_restricted = all(c.name in RESTRICTED_ONLY for c in checks)
     ns = tgt.namespace
     listing = "; ".join(f"{c.name}" + (f" ({c.detail})" if c.detail else "") for c in checks)
-    cmds = [f"kubectl patch {tgt.ref} -n {ns} --type strategic --patch-file podsecurity-fix.yaml   "
-            "# the patch below, saved as podsecurity-fix.yaml"]
+    cmds = [tgt.patch("--type strategic --patch-file podsecurity-fix.yaml",
+                      "the patch below, saved as podsecurity-fix.yaml")]
     if level == "restricted":
         lower = "baseline" if only_restricted else "privileged"
         cmds.append(f"# or, if this workload needs it: kubectl label namespace {ns} "

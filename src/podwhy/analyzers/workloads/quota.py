@@ -15,6 +15,7 @@ PodLimits; after API defaulting and LimitRange defaults (limitrange.apply_defaul
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -195,9 +196,15 @@ def exceeded(failure: Failure, tgt: Target, via: str, spec: PodSpec | None, quot
             per.append((kind, f"{base}={fmt(r.resource, r.headroom // missing)}"))
         if per and len(spec.containers) == 1:
             c = spec.containers[0].name
+            if tgt.immutable:
+                # `kubectl set resources` would patch the Job's immutable template: one re-creation instead.
+                job_res = {kind.removeprefix("--"): dict(v.split("=", 1) for k, v in per if k == kind)
+                       for kind in ("--requests", "--limits") if any(k == kind for k, _ in per)}
+                body = {"spec": {"template": {"spec": {"containers": [{"name": c, "resources": job_res}]}}}}
+                cmds_template.append(tgt.patch(f"--type strategic -p '{json.dumps(body, separators=(',', ':'))}'"))
             for kind in ("--requests", "--limits"):
                 vals = [v for k, v in per if k == kind]
-                if vals:
+                if vals and not tgt.immutable:
                     cmds_template.append(f"kubectl set resources {tgt.ref} -n {ns} -c {c} {kind}={','.join(vals)}")
     summary = (f"Raise ResourceQuota {name!r} (to fit all {missing} missing pod(s): " + ", ".join(raise_to) + ")"
                if raise_to else f"Raise ResourceQuota {name!r}")
@@ -288,12 +295,12 @@ def must_specify(failure: Failure, tgt: Target, via: str, spec: PodSpec | None, 
                 lines.append(f"          {which}:")
                 lines += [f"            {k}: {v}" for k, v in vals.items()]
                 flag = "--limits" if which == "limits" else "--requests"
-                if pick:
-                    continue  # init containers: the patch (older kubectl set resources skips them)
+                if pick or tgt.immutable:
+                    continue  # init containers: the patch (older kubectl set resources skips them); a Job: re-created
                 cmds.append(f"kubectl set resources {tgt.ref} -n {ns} -c {cname} {flag}="
                             + ",".join(f"{k}={v}" for k, v in vals.items()))
-    cmds.append(f"kubectl patch {tgt.ref} -n {ns} --type strategic --patch-file resources-fix.yaml   "
-                "# or: the patch below, saved as resources-fix.yaml")
+    cmds.append(tgt.patch("--type strategic --patch-file resources-fix.yaml",
+                          "or: the patch below, saved as resources-fix.yaml"))
     cause = (f"ResourceQuota {name!r} tracks these resources, so every container must declare them, and "
              f"the pod template of {via} does not: missing {listing}.")
     return Finding(

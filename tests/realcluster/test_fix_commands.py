@@ -1,0 +1,120 @@
+"""podwhy's fix commands for Jobs, run with the real kubectl against the real API server.
+
+A Job's pod template is immutable (`kubectl patch job` on it is rejected), so podwhy prints a re-creation
+(podwhy/analyzers/jobtemplate.py). Each case makes a Job stuck for one cause, takes the fix podwhy prints
+(live, as the read-only user), runs its re-creation pipeline as the admin, and asserts what a person
+on call needs: the command succeeds, the new Job carries the fix, and its pod now exists and is
+scheduled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .harness import KUBECTL, Cluster, node_settled, wait_until
+
+NS = "fixjobs"
+NODE = "fix-node"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    code: str                      # the finding whose fix is run
+    job_spec: dict[str, Any]       # the Job's pod spec
+    fixed: str                     # what the re-created Job's pod spec holds afterwards (a JSON key path)
+
+
+def _job(name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name, "namespace": NS},
+            "spec": {"backoffLimit": 0, "template": {"spec": {"restartPolicy": "Never", **spec}}}}
+
+
+_CONTAINER = {"name": "main", "image": "registry.example.test/batch:1"}
+
+CASES = [
+    Case("untolerated taint of the only node", "sched.untolerated-taint",
+         {"containers": [{**_CONTAINER, "resources": {"requests": {"cpu": "100m"}}}]}, "tolerations"),
+    Case("limit range max exceeded", "create.admission-denied",
+         {"tolerations": [{"key": "dedicated", "operator": "Exists"}],
+          "containers": [{**_CONTAINER, "resources": {"limits": {"cpu": "2"}, "requests": {"cpu": "100m"}}}]},
+         "containers.0.resources.limits.cpu"),
+]
+
+
+@pytest.fixture(scope="module")
+def namespace(cluster: Cluster) -> Iterator[str]:
+    cluster.apply([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}},
+                   {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "cpu-max", "namespace": NS},
+                    "spec": {"limits": [{"type": "Container", "max": {"cpu": "1"}}]}}])
+    cluster.node(NODE, taints=["dedicated=batch:NoSchedule"])
+    wait_until("fix node Ready", lambda: node_settled(cluster.get_json("node", NODE)), timeout=90)
+    wait_until("default ServiceAccount", lambda: cluster.kubectl("-n", NS, "get", "sa", "default",
+                                                                check=False).returncode == 0)
+    yield NS
+    cluster.kubectl("delete", "namespace", NS, "--wait=false", check=False)
+    cluster.kubectl("delete", "node", NODE, check=False)
+
+
+def _pods(cluster: Cluster, job: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = cluster.get_json("-n", NS, "pods", "-l", f"batch.kubernetes.io/job-name={job}")["items"]
+    return items
+
+
+def _dig(doc: Any, path: str) -> Any:
+    for part in path.split("."):
+        doc = doc[int(part)] if isinstance(doc, list) else doc.get(part)
+        if doc is None:
+            return None
+    return doc
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_job_fix_recreates_the_job_with_the_fix(cluster: Cluster, namespace: str, reader_kubeconfig: Path,
+                                                case: Case) -> None:
+    name = "job-" + case.name.split()[0] + "-" + str(CASES.index(case))
+    cluster.apply([_job(name, case.job_spec)])
+    if case.code.startswith("sched."):
+        wait_until("the Job's pod unschedulable", lambda: any(
+            c.get("reason") == "Unschedulable" for p in _pods(cluster, name)
+            for c in p.get("status", {}).get("conditions", [])), timeout=60)
+    else:
+        wait_until("the Job's FailedCreate", lambda: any(
+            e["reason"] == "FailedCreate" and e["involvedObject"]["name"] == name
+            for e in cluster.get_json("-n", NS, "events")["items"]), timeout=60)
+    old_uid = cluster.get_json("-n", NS, "job", name)["metadata"]["uid"]
+
+    out = cluster.podwhy("scan", "-n", NS, "-o", "json", kubeconfig=reader_kubeconfig)
+    report = json.loads(out.stdout)
+    findings = [f for s in report["subjects"] if name in s["name"] for f in s["findings"] if f["code"] == case.code]
+    assert findings, out.stdout[-3000:]
+    commands = findings[0]["fix"]["commands"]
+    recreate = [c for c in commands if c.startswith(f"kubectl -n {NS} get job {name} -o json |")]
+    assert recreate, commands
+    # Nothing in the fix still patches the Job's template in place (the API server rejects that).
+    assert not [c for c in commands if c.startswith(("kubectl patch job", "kubectl set resources job",
+                                                     f"kubectl -n {NS} patch job"))], commands
+
+    env = {**os.environ, "KUBECONFIG": str(cluster.kubeconfig), "PATH": f"{KUBECTL.parent}:{os.environ['PATH']}"}
+    run = subprocess.run(["bash", "-o", "pipefail", "-c", recreate[0]], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+
+    job = cluster.get_json("-n", NS, "job", name)
+    assert job["metadata"]["uid"] != old_uid
+    assert _dig(job["spec"]["template"]["spec"], case.fixed) not in (None, _dig(case.job_spec, case.fixed)), \
+        job["spec"]["template"]["spec"]
+    wait_until("the re-created Job's pod scheduled", lambda: [p for p in _pods(cluster, name)
+                                                              if p["spec"].get("nodeName") == NODE], timeout=60)
+    # The old Job's pods went with it.
+    wait_until("the old Job's pods gone", lambda: all(
+        p["metadata"]["labels"].get("batch.kubernetes.io/controller-uid") != old_uid
+        for p in _pods(cluster, name)), timeout=60)
