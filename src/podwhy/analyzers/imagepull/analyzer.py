@@ -14,81 +14,53 @@ from the same registry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from podwhy.analyzers.base import Context, StuckContainer, Work
 from podwhy.analyzers.evidence import from_event, from_waiting
 from podwhy.analyzers.imagepull import pullsecrets, tags
+from podwhy.analyzers.imagepull.case import (
+    AUTHISH,
+    CAUSE_EVENT_REASONS,
+    EXPIRED_NOTE,
+    IMAGE_CODES,
+    NETWORKISH,
+    RANK_PRIMARY,
+    RANK_SECRET,
+    RANK_SIDE,
+    RANK_UNKNOWN,
+    ContainerCase,
+    Seen,
+)
 from podwhy.analyzers.imagepull.classify import UNKNOWN, Classification, classify
+from podwhy.analyzers.imagepull.imagefix import set_image
+from podwhy.analyzers.imagepull.invalid import invalid_reference
+from podwhy.analyzers.imagepull.nodestate import disk_finding, disk_pressure, not_ready
+from podwhy.analyzers.imagepull.peers import peer_cause
 from podwhy.analyzers.imagepull.reference import (
     Reference,
     ReferenceError,
     parse,
-    parse_normalized,
-    suggest_correction,
     suspicious_tag,
     try_parse,
 )
-from podwhy.findings import Confidence, Evidence, Finding, Fix, Severity
-from podwhy.model import Event, Node, Pod
+from podwhy.analyzers.imagepull.secretfix import (
+    attach_cmds,
+    audit_sentence,
+    create_secret_cmd,
+    no_secret_finding,
+    no_secret_for_auth,
+    secret_findings,
+    server_key,
+)
+from podwhy.findings import Confidence, Evidence, Finding, Fix
+from podwhy.model import Event, Node
 from podwhy.snapshot import Snapshot
 from podwhy.stuck import PULL_REASONS
 
-# Event reasons that can carry the runtime's answer (kubelet pkg/kubelet/events/event.go; B1.2). Pasted
-# events also use the waiting reason as the event reason, with the raw runtime text as the message.
-CAUSE_EVENT_REASONS = frozenset({
-    "Failed", "ErrImagePull", "InspectFailed", "ErrImageNeverPull", "InvalidImageName", "ImagePullBackOff",
-    "BackOff", "ImageInspectError", "RegistryUnavailable", "SignatureValidationFailed",
-})
 SECRET_EVENT = "FailedToRetrieveImagePullSecret"
 _SECRET_NAMES = re.compile(r"Unable to retrieve some image pull secrets \(([^)\n]{0,2000})\)")
 _QUOTED_IMAGE = re.compile(r"(?:pull(?:ing)? image|image tag|Container image|inspect image) \"([^\"\n]{0,512})\"", re.I)
-
-AUTHISH = frozenset({"registry.auth-failed", "image.not-found-or-unauthorized"})
-NETWORKISH = frozenset({"registry.dns-failure", "registry.unreachable", "registry.tls-error",
-                        "registry.http-https-mismatch", "image.pull-timeout"})
-IMAGE_CODES = frozenset({"image.tag-not-found", "image.repository-not-found", "image.not-found-or-unauthorized",
-                         "image.platform-mismatch", "image.invalid-reference", "image.never-pull-absent"})
-
-# Ranks: node and secret root causes before what the registry said about them (findings.py: lower first).
-RANK_NODE = 15
-RANK_SECRET = 20
-RANK_INVALID = 25
-RANK_PRIMARY = 30
-RANK_SECONDARY = 35
-RANK_SIDE = 45
-RANK_UNKNOWN = 90
-
-EXPIRED_NOTE = ("the events that carried the registry's answer have expired (kept 1 h by default) and, before "
-                "Kubernetes 1.32, the waiting message `Back-off pulling image` does not repeat it")
-
-
-@dataclass
-class Seen:
-    """One text that may carry the cause, with where it came from."""
-
-    text: str
-    evidence: Evidence
-    cls: Classification
-    when: str = ""
-
-
-@dataclass
-class ContainerCase:
-    snap: Snapshot
-    work: Work
-    pod: Pod
-    c: StuckContainer
-    ref: Reference | None
-    host: str
-    seen: list[Seen] = field(default_factory=list)
-    secret_events: list[Event] = field(default_factory=list)
-
-    @property
-    def image_field(self) -> str:
-        return f".spec.{self.c.role}s[?(@.name=={self.c.name!r})].image"
-
 
 # ------------------------------------------------------------------------------------------------------
 def analyze(ctx: Context, work: Work) -> None:
@@ -157,7 +129,7 @@ def _diagnose(ctx: Context, case: ContainerCase) -> list[Finding]:
     node = snap.node_by_name.get(case.pod.spec.node_name) if case.pod.spec.node_name else None
 
     # 1. The grammar, whatever the events say (InvalidImageName never reaches the runtime).
-    invalid = _invalid_reference(case)
+    invalid = invalid_reference(case)
     if invalid is not None and (c.reason == "InvalidImageName" or not any(
             s.cls.code not in (UNKNOWN, "image.invalid-reference") for s in case.seen)):
         # If the runtime got as far as the registry, the kubelet accepted the reference: trust its answer.
@@ -174,12 +146,12 @@ def _diagnose(ctx: Context, case: ContainerCase) -> list[Finding]:
     audit = pullsecrets.audit(snap, case.pod, c.image, reported_missing=reported_missing)
 
     # 2. The node: a full disk explains any pull failure on it.
-    disk = _disk_pressure(node)
+    disk = disk_pressure(node)
     if primary is not None and primary.cls.code == "node.disk-full":
-        out.append(_disk_finding(case, node, disk, primary))
+        out.append(disk_finding(case, node, disk, primary))
         return out
     if disk is not None:
-        f = _disk_finding(case, node, disk, None)
+        f = disk_finding(case, node, disk, None)
         if primary is not None and primary.cls.code not in ("image.pull-timeout", UNKNOWN):
             # The registry gave its own answer: the disk is worth knowing, not the cause.
             f.rank, f.severity, f.confidence = RANK_SIDE, "warning", "possible"
@@ -189,313 +161,18 @@ def _diagnose(ctx: Context, case: ContainerCase) -> list[Finding]:
         noted = [s for s in informative if s.cls.note]
         if noted:
             # A cause podwhy recognises but the catalog has no code for (signature policy, schema 1, inspect).
-            out.extend(f for f in _secret_findings(case, audit, "unknown") if f.rank > RANK_SECRET)
+            out.extend(f for f in secret_findings(case, audit, "unknown") if f.rank > RANK_SECRET)
             out.append(_unknown_finding(case, noted[-1]))
             return out
         out.extend(_expired(ctx, case, audit, node, informative))
         return out
 
     code = primary.cls.code
-    out.extend(_secret_findings(case, audit, code))
+    out.extend(secret_findings(case, audit, code))
     if code in AUTHISH and not audit.has_any_secret:
-        out.append(_no_secret_for_auth(case, audit, primary))
+        out.append(no_secret_for_auth(case, audit, primary))
     out.append(_primary_finding(ctx, case, primary, audit, node))
     return out
-
-
-# ---- invalid reference --------------------------------------------------------------------------------
-def _pointer(image: str, index: int) -> str:
-    """`quay.io/x/>>M<<iModD:1`: the image with the offending character marked, on one line."""
-    if index >= len(image):
-        return f"{image}>><<"
-    return f"{image[:index]}>>{image[index]}<<{image[index + 1:]}"
-
-
-def _invalid_reference(case: ContainerCase) -> Finding | None:
-    c = case.c
-    try:
-        parse_normalized(c.image)
-        if c.reason != "InvalidImageName":
-            return None
-        # The kubelet said invalid but our grammar accepts it (e.g. an older kubelet's stricter rules).
-        err: ReferenceError | None = None
-    except ReferenceError as exc:
-        err = exc
-    fixed = suggest_correction(c.image)
-    # Observed stays verbatim; the offending character is named in the field (0-based index, as in Go).
-    field = f"{case.image_field}[{err.index}] ({c.image[err.index:err.index + 1]!r})" if err and c.image \
-        else case.image_field
-    evidence = [Evidence(ref=case.work.ref, field=field, observed=c.image, expected=fixed)]
-    for s in case.seen[-2:]:
-        if s.cls.code == "image.invalid-reference" or c.reason == "InvalidImageName":
-            evidence.append(s.evidence)
-    if err is not None:
-        cause = (f"The image {c.image!r} of container {c.name!r} is not a valid reference: {err.reason} "
-                 f"(character {err.index + 1}: {_pointer(c.image, err.index)}); the kubelet cannot parse it ({err.message}).")
-    else:
-        cause = (f"The kubelet could not parse the image {c.image!r} of container {c.name!r} "
-                 "(InvalidImageName), although current reference rules accept it.")
-    cmds, patches = _set_image(case, fixed) if fixed else ([], [])
-    summary = (f"Use {fixed!r} (a valid reference) for container {c.name!r}." if fixed
-               else f"Rewrite the image of container {c.name!r} as [registry/]repository[:tag][@digest], "
-                    "lower-case repository, no spaces or scheme.")
-    return Finding(code="image.invalid-reference", severity="error", confidence="certain", cause=cause,
-                   evidence=evidence, fix=Fix(summary=summary, commands=cmds, patches=patches), container=c.name,
-                   details={"image": c.image, "index": err.index if err else None,
-                            "error": err.message if err else None, "suggestion": fixed},
-                   group_key=f"image={c.image}", rank=RANK_INVALID)
-
-
-# ---- fixes that change the image ------------------------------------------------------------------------
-def _owner(snap: Snapshot, pod: Pod) -> tuple[str, str] | None:
-    """(kind, name) of the controller whose template to change."""
-    chain = snap.owner_chain(pod)
-    if not chain:
-        return None
-    kinds = [k for k, _, _ in chain]
-    if "Deployment" in kinds:
-        return "Deployment", chain[kinds.index("Deployment")][1]
-    kind, name, _ = chain[0]
-    if kind in ("StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"):
-        return kind, name
-    return None
-
-
-def _set_image(case: ContainerCase, image: str) -> tuple[list[str], list[str]]:
-    ns, c = case.work.namespace, case.c
-    owner = _owner(case.snap, case.pod)
-    if owner is not None and owner[0] != "Job":
-        kind, name = owner
-        return [f"kubectl set image {kind.lower()}/{name} {c.name}={image} -n {ns}"], []
-    if owner is not None:
-        return ([], [f"# Job templates are immutable: recreate Job {owner[1]} with {c.name}.image: {image}"])
-    lst = {"container": "containers", "initContainer": "initContainers",
-           "ephemeralContainer": "ephemeralContainers"}[c.role]
-    specs = {"container": case.pod.spec.containers, "initContainer": case.pod.spec.init_containers,
-             "ephemeralContainer": case.pod.spec.ephemeral_containers}[c.role]
-    idx = next((i for i, s in enumerate(specs) if s.name == c.name), 0)
-    patch = f'[{{"op":"replace","path":"/spec/{lst}/{idx}/image","value":"{image}"}}]'
-    return [f"kubectl patch pod {case.work.name} -n {ns} --type=json -p '{patch}'"], []
-
-
-# ---- node ------------------------------------------------------------------------------------------------
-def _disk_pressure(node: Node | None) -> Evidence | None:
-    if node is None:
-        return None
-    for cond in node.status.conditions:
-        if cond.type == "DiskPressure" and cond.status == "True":
-            return Evidence(ref=f"Node/{node.metadata.name}", field=".status.conditions[?(@.type=='DiskPressure')]",
-                            observed=f"DiskPressure=True reason={cond.reason}: {cond.message}".rstrip(": "))
-    for t in node.spec.taints:
-        if t.key == "node.kubernetes.io/disk-pressure":
-            return Evidence(ref=f"Node/{node.metadata.name}", field=".spec.taints",
-                            observed=f"{t.key}:{t.effect}")
-    return None
-
-
-def _not_ready(node: Node | None) -> Evidence | None:
-    if node is None:
-        return None
-    for cond in node.status.conditions:
-        if (cond.type == "Ready" and cond.status != "True") or (cond.type == "NetworkUnavailable"
-                                                                 and cond.status == "True"):
-            return Evidence(ref=f"Node/{node.metadata.name}", field=f".status.conditions[?(@.type=={cond.type!r})]",
-                            observed=f"{cond.type}={cond.status} reason={cond.reason}: {cond.message}".rstrip(": "))
-    return None
-
-
-def _disk_finding(case: ContainerCase, node: Node | None, cond: Evidence | None, s: Seen | None) -> Finding:
-    name = case.pod.spec.node_name or "?"
-    ev = [x for x in (s.evidence if s else None, cond) if x is not None]
-    if s is not None:
-        cause = (f"Pulling {case.c.image!r} failed because node {name} ran out of disk space while writing the image"
-                 f" (`{s.cls.matched}`)" + ("; the node also reports DiskPressure." if cond else "."))
-        conf: Confidence = "certain"
-    else:
-        cause = (f"Node {name} is under DiskPressure, so image pulls and image garbage collection compete for space; "
-                 f"the pull of {case.c.image!r} may fail or be evicted for it.")
-        conf = "likely"
-    debug = f"kubectl debug node/{name} -it --image=busybox -- df -h /host/var/lib/containerd /host/var/lib/kubelet"
-    return Finding(code="node.disk-full", severity="error", confidence=conf, cause=cause, evidence=ev,
-                   fix=Fix(summary=f"Free disk space on node {name} (unused images, logs), or move the pod to "
-                           "another node; check the kubelet's imageGCHighThresholdPercent.",
-                           commands=[debug, f"kubectl describe node {name}",
-                                     "crictl rmi --prune   # on the node: removes images no container uses"]),
-                   container=case.c.name, details={"node": name}, group_key=f"node={name}", rank=RANK_NODE)
-
-
-# ---- pull secrets --------------------------------------------------------------------------------------------
-def _create_secret_cmd(name: str, server: str, ns: str) -> str:
-    return (f"kubectl create secret docker-registry {name} --docker-server={server} "
-            f"--docker-username=<user> --docker-password=<password-or-token> -n {ns}")
-
-
-def _attach_cmds(audit: pullsecrets.Audit, name: str) -> list[str]:
-    patch = f'{{"imagePullSecrets":[{{"name":"{name}"}}]}}'
-    return [f"kubectl patch serviceaccount {audit.sa_name} -n {audit.namespace} -p '{patch}'"]
-
-
-def _server(case: ContainerCase) -> str:
-    return pullsecrets.needed_key(case.ref) if case.ref else (case.host or "<registry>")
-
-
-def _secret_evidence(case: ContainerCase, audit: pullsecrets.Audit, name: str) -> list[Evidence]:
-    ev: list[Evidence] = []
-    if name in audit.pod_secrets:
-        ev.append(Evidence(ref=case.work.ref, field=f".spec.imagePullSecrets[?(@.name=={name!r})]", observed=name))
-    elif audit.sa_secrets and name in audit.sa_secrets:
-        ev.append(Evidence(ref=f"ServiceAccount/{audit.namespace}/{audit.sa_name}",
-                           field=f".imagePullSecrets[?(@.name=={name!r})]", observed=name))
-    for e in case.secret_events:
-        if name in e.message:
-            ev.append(from_event(e))
-            break
-    return ev
-
-
-def _secret_findings(case: ContainerCase, audit: pullsecrets.Audit, code: str | None) -> list[Finding]:
-    """secret.* findings: root causes (rank 20) when the pull failed on auth (or we do not know why)."""
-    auth = code is None or code in AUTHISH
-    # The pull said "auth": the secret problem is the likely cause. Events gone (code None): still the
-    # best-supported cause. Anything else: a side note.
-    conf: Confidence = "likely" if (code in AUTHISH or code is None) else "possible"
-    ns = audit.namespace
-    out: list[Finding] = []
-    sa_only = audit.source == "serviceaccount"
-    sa_note = (f" The pod names no imagePullSecrets; its ServiceAccount {audit.sa_name!r} does, which is what a newly "
-               "created pod would get." if sa_only else "")
-    credential_ok = audit.credential_sent
-    for p in audit.problems:
-        if p.kind == "host-mismatch" and (not auth or credential_ok):
-            continue
-        rank = RANK_SECRET if (auth and not credential_ok) else RANK_SIDE
-        sev: Severity = "error" if rank == RANK_SECRET else "warning"
-        if p.kind == "missing":
-            where = f"exists in {', '.join(repr(n) for n in p.other_namespaces)}, not here" if p.other_namespaces \
-                else f"does not exist in namespace {ns!r}"
-            if not audit.secrets_loaded:
-                where = "was reported missing by the kubelet (FailedToRetrieveImagePullSecret)"
-            cause = (f"Image pull secret {p.name!r} {where}; the kubelet skips it and pulls {case.c.image!r} without "
-                     f"those credentials.{sa_note}")
-            cmds = []
-            if p.other_namespaces:
-                src = p.other_namespaces[0]
-                cmds.append(f"kubectl get secret {p.name} -n {src} -o json | jq 'del(.metadata.namespace,"
-                            ".metadata.uid,.metadata.resourceVersion,.metadata.creationTimestamp,.metadata.ownerReferences)'"
-                            f" | kubectl apply -n {ns} -f -")
-            cmds.append(_create_secret_cmd(p.name, _server(case), ns))
-            f = Finding(code="secret.pull-secret-missing", severity=sev,
-                        confidence="certain" if code in AUTHISH else conf,
-                        cause=cause, evidence=_secret_evidence(case, audit, p.name),
-                        fix=Fix(summary=f"Create Secret {p.name!r} in namespace {ns!r} (copy it, or create it).",
-                                commands=cmds),
-                        container=case.c.name,
-                        details={"secret": p.name, "namespace": ns, "otherNamespaces": p.other_namespaces,
-                                 "source": audit.source}, group_key=f"secret={ns}/{p.name}", rank=rank)
-        elif p.kind == "invalid":
-            cause = (f"Image pull secret {p.name!r} is ignored by the kubelet: {p.detail}. The kubelet drops it "
-                     f"without an event and pulls {case.c.image!r} without credentials.{sa_note}")
-            f = Finding(code="secret.pull-secret-invalid", severity=sev, confidence=conf if auth else "possible",
-                        cause=cause,
-                        evidence=[*_secret_evidence(case, audit, p.name),
-                                  Evidence(ref=f"Secret/{ns}/{p.name}", field=".type/.data (keys only)",
-                                           observed=p.detail, expected="type kubernetes.io/dockerconfigjson with "
-                                           "data key .dockerconfigjson holding {\"auths\": {...}}")],
-                        fix=Fix(summary=f"Recreate {p.name!r} as a kubernetes.io/dockerconfigjson secret.",
-                                commands=[f"kubectl delete secret {p.name} -n {ns}",
-                                          _create_secret_cmd(p.name, _server(case), ns)]),
-                        container=case.c.name, details={"secret": p.name, "namespace": ns, "reason": p.detail},
-                        group_key=f"secret={ns}/{p.name}", rank=rank)
-        else:
-            first = p.name.split(", ")[0]
-            need = _server(case)
-            hub_hint = ""
-            if case.ref is not None and case.ref.is_docker_hub and any("registry-1.docker.io" in k for k in p.keys):
-                hub_hint = (" A key for registry-1.docker.io never matches Docker Hub images (3 host labels vs 2, and "
-                            "not the index.docker.io fallback).")
-            cause = (f"The pull secret(s) {p.name} have credentials, but none the kubelet would use for "
-                     f"{case.ref.repository if case.ref else case.c.image!r}: {p.detail}.{hub_hint}{sa_note}")
-            f = Finding(code="secret.pull-secret-host-mismatch", severity=sev, confidence=conf, cause=cause,
-                        evidence=[*_secret_evidence(case, audit, first),
-                                  Evidence(ref=f"Secret/{ns}/{first}", field=".data[.dockerconfigjson].auths (keys)",
-                                           observed=", ".join(p.keys) or "(none with credentials)", expected=need)],
-                        fix=Fix(summary=f"Add credentials keyed {need!r} (the image's registry host).",
-                                commands=[f"kubectl delete secret {first} -n {ns}",
-                                          _create_secret_cmd(first, need, ns)]),
-                        container=case.c.name,
-                        details={"secrets": p.name.split(", "), "keys": p.keys, "needed": need,
-                                 "repository": case.ref.repository if case.ref else None},
-                        group_key=f"secret={ns}/{first}", rank=rank)
-        out.append(f)
-    return out
-
-
-def _no_secret_finding(case: ContainerCase, audit: pullsecrets.Audit, primary: Seen | None, *,
-                       rank: int, conf: Confidence, why: str) -> Finding:
-    ns = audit.namespace
-    server = _server(case)
-    name = "regcred"
-    if audit.sa_known:
-        where = f"neither on the pod nor on ServiceAccount {audit.sa_name!r}"
-    else:
-        where = (f"ServiceAccount {audit.sa_name!r} was not in the input; the pod's own list is what the kubelet "
-                 "uses, since the ServiceAccount's is copied only into new pods")
-    cause = (f"The registry {case.host or server} wants credentials for {case.c.image!r} and the pod has no "
-             f"imagePullSecrets ({where}).{why}")
-    ev = [Evidence(ref=case.work.ref, field=".spec.imagePullSecrets", observed="(none)",
-                   expected=f"a kubernetes.io/dockerconfigjson secret with a key for {server}")]
-    if primary is not None:
-        ev.append(primary.evidence)
-    return Finding(code="secret.no-pull-secret", severity="error" if rank <= RANK_SECRET else "warning",
-                   confidence=conf, cause=cause, evidence=ev,
-                   fix=Fix(summary=f"Create a docker-registry secret for {server} and give it to the ServiceAccount "
-                                   f"{audit.sa_name!r}, then recreate the pod.",
-                           commands=[_create_secret_cmd(name, server, ns), *_attach_cmds(audit, name),
-                                     f"kubectl delete pod {case.work.name} -n {ns}"]),
-                   container=case.c.name, details={"registry": case.host, "serviceAccount": audit.sa_name},
-                   group_key=f"registry={case.host}", rank=rank)
-
-
-# Rows where the registry refused credentials that WERE sent (so the node has some).
-_CREDENTIALS_SENT_RULES = frozenset({"oauth-token-rejected", "crio-invalid-credentials", "token-not-accepted",
-                                     "ecr-token-expired"})
-
-
-def _no_secret_for_auth(case: ContainerCase, audit: pullsecrets.Audit, primary: Seen) -> Finding:
-    """An auth-looking refusal and no pull secret anywhere: the root cause for a private registry."""
-    host = case.host
-    cloud = pullsecrets.node_credential_registry(host)
-    if cloud:
-        return _no_secret_finding(case, audit, primary, rank=RANK_SECONDARY, conf="possible",
-                                  why=f" {cloud} normally authenticates with the node's credentials, so a missing pull "
-                                      "secret is not necessarily wrong there: check the node's credential provider / "
-                                      "IAM role first.")
-    if "attempts" in primary.cls.detail or primary.cls.rule in _CREDENTIALS_SENT_RULES:
-        return _no_secret_finding(case, audit, primary, rank=RANK_SECONDARY, conf="possible",
-                                  why=" The registry refused credentials that were sent, so they came from the node's "
-                                      "configuration; a pull secret with valid credentials would override them.")
-    if host in pullsecrets.PUBLIC_HOSTS:
-        return _no_secret_finding(case, audit, primary, rank=RANK_SECONDARY, conf="possible",
-                                  why=f" {host} also hosts public images, so this only matters if the image is "
-                                      "private; otherwise the name is wrong.")
-    return _no_secret_finding(case, audit, primary, rank=RANK_SECRET, conf="likely",
-                              why=f" {host} is not a public registry, so credentials are the first thing to provide.")
-
-
-def _audit_sentence(audit: pullsecrets.Audit) -> str:
-    if not audit.pod_secrets:
-        sa = ""
-        if audit.sa_secrets:
-            sa = (f" Its ServiceAccount {audit.sa_name!r} lists {', '.join(audit.sa_secrets)}, added after the pod was "
-                  "created: only a new pod gets them.")
-        return f" The pod has no imagePullSecrets.{sa}"
-    if not audit.secrets_loaded:
-        return (f" Secrets were not in the input, so the pull-secret audit of {', '.join(audit.pod_secrets)} was "
-                "skipped (type, key and registry match unchecked).")
-    if audit.credential_sent:
-        used = "; ".join(f"{n}: {', '.join(k)}" for n, k in audit.matched.items() if k)
-        return f" The kubelet sent the credentials of {used}, and the registry refused them."
-    return ""
 
 
 # ---- the primary finding ---------------------------------------------------------------------------------------
@@ -534,31 +211,31 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
             cause += f" Repositories the cluster does use on that registry: {', '.join(near)}."
         summary = "Fix the repository name (or push the image to it)."
         if near:
-            cmds, patches = _set_image(case, _with_repo(c.image, ref, near[0]))
+            cmds, patches = set_image(case, _with_repo(c.image, ref, near[0]))
         else:
             cmds = [_probe_cmd(case)]
         group = image_key
     elif code == "image.not-found-or-unauthorized":
         cause = (f"Registry {host} will not say whether {repo} does not exist or is private: it refused the pull "
-                 f"without naming which (`{cls.matched}`).{_audit_sentence(audit)}")
-        settle = (f" What settles it: is there a credential for {host} (a pull secret keyed {_server(case)!r}, or "
+                 f"without naming which (`{cls.matched}`).{audit_sentence(audit)}")
+        settle = (f" What settles it: is there a credential for {host} (a pull secret keyed {server_key(case)!r}, or "
                   f"node credentials)? Does {ref.familiar if ref else c.image} exist (check the registry's UI or "
                   "list its tags with your own login)?")
         cause += settle
         if cls.detail.get("runtime") == "containerd" and "no basic auth credentials" in s.text:
             cause += " containerd adds that no credentials were sent at all."
         summary = ("Check the name and tag; if the image is private, give the pod credentials for "
-                   f"{_server(case)}.")
+                   f"{server_key(case)}.")
         cmds = [_probe_cmd(case)]
         if audit.problems:
             summary += f" First fix the pull secret ({', '.join(sorted({p.kind for p in audit.problems}))} above)."
         elif not audit.has_any_secret:
-            cmds += [_create_secret_cmd("regcred", _server(case), audit.namespace), *_attach_cmds(audit, "regcred")]
-        details["settle"] = {"credentialFor": _server(case), "repository": repo}
+            cmds += [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(audit, "regcred")]
+        details["settle"] = {"credentialFor": server_key(case), "repository": repo}
         group = image_key
     elif code == "registry.auth-failed":
         cause = f"Registry {host} rejected the pull of {c.image!r} as unauthorized (`{cls.matched}`)."
-        cause += _audit_sentence(audit)
+        cause += audit_sentence(audit)
         if cls.note:
             cause += f" {cls.note[0].upper()}{cls.note[1:]}."
         if "attempts" in cls.detail:
@@ -577,7 +254,7 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
             cmds = []
         elif used:
             summary = f"Renew the credentials in secret {used!r} (wrong or expired password/token)."
-            cmds = [f"kubectl delete secret {used} -n {audit.namespace}", _create_secret_cmd(used, _server(case),
+            cmds = [f"kubectl delete secret {used} -n {audit.namespace}", create_secret_cmd(used, server_key(case),
                                                                                            audit.namespace)]
             group = f"secret={audit.namespace}/{used}"
         elif audit.sa_secrets and not audit.pod_secrets:
@@ -586,10 +263,10 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
         elif cloud:
             summary = f"Check the node's registry credentials for {host}."
             cmds = [f"kubectl get node {node_name} -o jsonpath='{{.spec.providerID}}'",
-                    _create_secret_cmd("regcred", _server(case), audit.namespace)]
+                    create_secret_cmd("regcred", server_key(case), audit.namespace)]
         else:
-            summary = f"Give the pod valid credentials for {_server(case)}."
-            cmds = [_create_secret_cmd("regcred", _server(case), audit.namespace), *_attach_cmds(audit, "regcred")]
+            summary = f"Give the pod valid credentials for {server_key(case)}."
+            cmds = [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(audit, "regcred")]
     elif code == "registry.rate-limited":
         if cls.detail.get("source") == "kubelet":
             cause = (f"The kubelet on {node_name} throttled its own pulls (`pull QPS exceeded`): no registry was asked, "
@@ -606,7 +283,7 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
                 cause += " Docker Hub counts anonymous pulls per source IP (every node behind one NAT shares it)."
             summary = ("Pull with an authenticated account (a pull secret on the ServiceAccount), or through a "
                        "pull-through mirror/cache; fewer simultaneous pulls.")
-            cmds = [_create_secret_cmd("regcred", _server(case), audit.namespace), *_attach_cmds(audit, "regcred")]
+            cmds = [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(audit, "regcred")]
     elif code == "registry.dns-failure":
         resolver = cls.detail.get("resolver")
         cause = (f"Node {node_name} cannot resolve the registry host {cls.detail.get('host', host)}"
@@ -696,7 +373,7 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
                   f"the last one it tried ({said.domain}); use a fully qualified image name.")
         details["triedRegistry"] = said.domain
     # Node-level attribution for network failures.
-    nr = _not_ready(node) if code in NETWORKISH else None
+    nr = not_ready(node) if code in NETWORKISH else None
     if nr is not None:
         ev.append(nr)
         cause += f" Node {node_name} itself is not healthy ({nr.observed}), so this is the node's problem."
@@ -748,7 +425,7 @@ def _tag_not_found(ctx: Context, case: ContainerCase, cls: Classification,
         best = suggestions[0]
         cause += (" Tags of this repository that do exist in the cluster: "
                   + ", ".join(f"{s['tag']} ({s['seen']})" for s in suggestions) + ".")
-        cmds, patches = _set_image(case, str(best["image"]))
+        cmds, patches = set_image(case, str(best["image"]))
         summary = f"Use an existing tag, e.g. {best['image']!r} (nearest to {ref.tag!r})."
     else:
         cmds = [_probe_cmd(case)]
@@ -814,14 +491,14 @@ def _expired(ctx: Context, case: ContainerCase, audit: pullsecrets.Audit, node: 
         where = EXPIRED_NOTE
     backoff = [s.evidence for s in case.seen if not s.cls.informative][-2:]
 
-    secret = _secret_findings(case, audit, None)
+    secret = secret_findings(case, audit, None)
     for f in secret:
         f.cause += f" ({where}; this is the best-supported cause.)"
         f.evidence.extend(backoff)
     out.extend(secret)
 
     # Other pods pulling the same image, or from the same registry, that still show the registry's answer.
-    peer = _peer_cause(ctx, case) if ref is not None else None
+    peer = peer_cause(ctx, case) if ref is not None else None
     if peer is not None:
         code, cls, pref, ev = peer
         same_image = ref is not None and code in IMAGE_CODES
@@ -862,7 +539,7 @@ def _expired(ctx: Context, case: ContainerCase, audit: pullsecrets.Audit, node: 
         private = case.host not in pullsecrets.PUBLIC_HOSTS and pullsecrets.node_credential_registry(case.host) is None
         seen = tags.tag_seen(snap, ref.repository, ref.tag or "latest", cache=ctx.cache)
         if private and seen is None:
-            out.append(_no_secret_finding(case, audit, None, rank=RANK_PRIMARY, conf="possible",
+            out.append(no_secret_finding(case, audit, None, rank=RANK_PRIMARY, conf="possible",
                                           why=f" The cause itself is not visible: {where}. A private registry without "
                                               "credentials is the most common reason."))
 
@@ -874,7 +551,7 @@ def _expired(ctx: Context, case: ContainerCase, audit: pullsecrets.Audit, node: 
             extra = (f" The image itself exists ({seen.how}: {', '.join(seen.where[:2])}), which rules out a missing "
                      "tag or repository.")
         cause = (f"The pull of {c.image!r} fails and {where}; the snapshot supports no cause.{extra}"
-                 + _audit_sentence(audit))
+                 + audit_sentence(audit))
         out.append(Finding(
             code=UNKNOWN, severity="warning", confidence="possible", cause=cause, evidence=ev_list,
             fix=Fix(summary="Re-trigger the pull and read the fresh event (or pull by hand on the node).",
@@ -884,64 +561,3 @@ def _expired(ctx: Context, case: ContainerCase, audit: pullsecrets.Audit, node: 
                               f"crictl pull {c.image}   # on node {case.pod.spec.node_name or '<node>'}"]),
             container=c.name, details={"image": c.image, "eventsExpired": expired}, rank=RANK_UNKNOWN + 5))
     return out
-
-
-_REGISTRY_CODES = frozenset({"registry.rate-limited", "registry.dns-failure", "registry.unreachable",
-                             "registry.tls-error", "registry.http-https-mismatch", "registry.server-error"})
-
-# (pod ref, classification, evidence)
-_Peer = tuple[str, Classification, Evidence]
-
-
-def _peer_index(ctx: Context) -> tuple[dict[str, list[_Peer]], dict[str, list[_Peer]]]:
-    """Classified pull errors of every pod, by image (with default tag) and by registry host. Built once."""
-    cached = ctx.cache.get("imagepull.peers")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    snap = ctx.snapshot
-    by_image: dict[str, list[_Peer]] = {}
-    by_host: dict[str, list[_Peer]] = {}
-    for pod in snap.pods:
-        pref = f"Pod/{pod.metadata.namespace}/{pod.metadata.name}"
-        texts: list[tuple[str, Evidence]] = []
-        for st in (*pod.status.init_container_statuses, *pod.status.container_statuses):
-            w = st.state.waiting
-            if w is not None and w.message and w.reason in PULL_REASONS:
-                texts.append((w.message, Evidence(ref=pref, field=f".status.containerStatuses[?(@.name=={st.name!r})]"
-                                                  ".state.waiting", observed=f"{w.reason}: {w.message}")))
-        if not texts and not any(st.state.waiting is not None and st.state.waiting.reason in PULL_REASONS
-                                 for st in (*pod.status.init_container_statuses, *pod.status.container_statuses)):
-            continue
-        texts.extend((e.message, from_event(e)) for e in snap.events_for(pod) if e.reason in CAUSE_EVENT_REASONS)
-        for text, ev in texts:
-            cls = classify(text)
-            if cls.code == UNKNOWN or not cls.informative:
-                continue
-            img = cls.detail.get("ref") or cls.detail.get("image")
-            r = try_parse(img) if isinstance(img, str) else None
-            if r is not None:
-                lst = by_image.setdefault(r.with_default_tag, [])
-                if len(lst) < 3 and all(p[0] != pref for p in lst):
-                    lst.append((pref, cls, ev))
-            host = r.domain if r is not None else cls.detail.get("host")
-            if host and cls.code in _REGISTRY_CODES:
-                lst = by_host.setdefault(str(host), [])
-                if len(lst) < 3 and all(p[0] != pref for p in lst):
-                    lst.append((pref, cls, ev))
-    ctx.cache["imagepull.peers"] = (by_image, by_host)
-    return by_image, by_host
-
-
-def _peer_cause(ctx: Context, case: ContainerCase) -> tuple[str, Classification, str, Evidence] | None:
-    """A classified pull error of ANOTHER pod for the same image (preferred) or from the same registry."""
-    ref = case.ref
-    assert ref is not None
-    me = case.work.ref
-    by_image, by_host = _peer_index(ctx)
-    for pref, cls, ev in by_image.get(ref.with_default_tag, []):
-        if pref != me:
-            return cls.code, cls, pref, ev
-    for pref, cls, ev in by_host.get(ref.domain, []):
-        if pref != me:
-            return cls.code, cls, pref, ev
-    return None

@@ -1,0 +1,189 @@
+"""Pull-secret findings and their fixes: what the kubelet's pull-secret resolution (pullsecrets.py, semantics.md
+B4) says about a stuck pull, as secret.* findings, and the commands that create and attach a secret."""
+
+from __future__ import annotations
+
+from podwhy.analyzers.evidence import from_event
+from podwhy.analyzers.imagepull import pullsecrets
+from podwhy.analyzers.imagepull.case import (
+    AUTHISH,
+    RANK_SECONDARY,
+    RANK_SECRET,
+    RANK_SIDE,
+    ContainerCase,
+    Seen,
+)
+from podwhy.findings import Confidence, Evidence, Finding, Fix, Severity
+
+
+def create_secret_cmd(name: str, server: str, ns: str) -> str:
+    return (f"kubectl create secret docker-registry {name} --docker-server={server} "
+            f"--docker-username=<user> --docker-password=<password-or-token> -n {ns}")
+
+
+def attach_cmds(audit: pullsecrets.Audit, name: str) -> list[str]:
+    patch = f'{{"imagePullSecrets":[{{"name":"{name}"}}]}}'
+    return [f"kubectl patch serviceaccount {audit.sa_name} -n {audit.namespace} -p '{patch}'"]
+
+
+def server_key(case: ContainerCase) -> str:
+    return pullsecrets.needed_key(case.ref) if case.ref else (case.host or "<registry>")
+
+
+def secret_evidence(case: ContainerCase, audit: pullsecrets.Audit, name: str) -> list[Evidence]:
+    ev: list[Evidence] = []
+    if name in audit.pod_secrets:
+        ev.append(Evidence(ref=case.work.ref, field=f".spec.imagePullSecrets[?(@.name=={name!r})]", observed=name))
+    elif audit.sa_secrets and name in audit.sa_secrets:
+        ev.append(Evidence(ref=f"ServiceAccount/{audit.namespace}/{audit.sa_name}",
+                           field=f".imagePullSecrets[?(@.name=={name!r})]", observed=name))
+    for e in case.secret_events:
+        if name in e.message:
+            ev.append(from_event(e))
+            break
+    return ev
+
+
+def secret_findings(case: ContainerCase, audit: pullsecrets.Audit, code: str | None) -> list[Finding]:
+    """secret.* findings: root causes (rank 20) when the pull failed on auth (or we do not know why)."""
+    auth = code is None or code in AUTHISH
+    # The pull said "auth": the secret problem is the likely cause. Events gone (code None): still the
+    # best-supported cause. Anything else: a side note.
+    conf: Confidence = "likely" if (code in AUTHISH or code is None) else "possible"
+    ns = audit.namespace
+    out: list[Finding] = []
+    sa_only = audit.source == "serviceaccount"
+    sa_note = (f" The pod names no imagePullSecrets; its ServiceAccount {audit.sa_name!r} does, which is what a newly "
+               "created pod would get." if sa_only else "")
+    credential_ok = audit.credential_sent
+    for p in audit.problems:
+        if p.kind == "host-mismatch" and (not auth or credential_ok):
+            continue
+        rank = RANK_SECRET if (auth and not credential_ok) else RANK_SIDE
+        sev: Severity = "error" if rank == RANK_SECRET else "warning"
+        if p.kind == "missing":
+            where = f"exists in {', '.join(repr(n) for n in p.other_namespaces)}, not here" if p.other_namespaces \
+                else f"does not exist in namespace {ns!r}"
+            if not audit.secrets_loaded:
+                where = "was reported missing by the kubelet (FailedToRetrieveImagePullSecret)"
+            cause = (f"Image pull secret {p.name!r} {where}; the kubelet skips it and pulls {case.c.image!r} without "
+                     f"those credentials.{sa_note}")
+            cmds = []
+            if p.other_namespaces:
+                src = p.other_namespaces[0]
+                cmds.append(f"kubectl get secret {p.name} -n {src} -o json | jq 'del(.metadata.namespace,"
+                            ".metadata.uid,.metadata.resourceVersion,.metadata.creationTimestamp,.metadata.ownerReferences)'"
+                            f" | kubectl apply -n {ns} -f -")
+            cmds.append(create_secret_cmd(p.name, server_key(case), ns))
+            f = Finding(code="secret.pull-secret-missing", severity=sev,
+                        confidence="certain" if code in AUTHISH else conf,
+                        cause=cause, evidence=secret_evidence(case, audit, p.name),
+                        fix=Fix(summary=f"Create Secret {p.name!r} in namespace {ns!r} (copy it, or create it).",
+                                commands=cmds),
+                        container=case.c.name,
+                        details={"secret": p.name, "namespace": ns, "otherNamespaces": p.other_namespaces,
+                                 "source": audit.source}, group_key=f"secret={ns}/{p.name}", rank=rank)
+        elif p.kind == "invalid":
+            cause = (f"Image pull secret {p.name!r} is ignored by the kubelet: {p.detail}. The kubelet drops it "
+                     f"without an event and pulls {case.c.image!r} without credentials.{sa_note}")
+            f = Finding(code="secret.pull-secret-invalid", severity=sev, confidence=conf if auth else "possible",
+                        cause=cause,
+                        evidence=[*secret_evidence(case, audit, p.name),
+                                  Evidence(ref=f"Secret/{ns}/{p.name}", field=".type/.data (keys only)",
+                                           observed=p.detail, expected="type kubernetes.io/dockerconfigjson with "
+                                           "data key .dockerconfigjson holding {\"auths\": {...}}")],
+                        fix=Fix(summary=f"Recreate {p.name!r} as a kubernetes.io/dockerconfigjson secret.",
+                                commands=[f"kubectl delete secret {p.name} -n {ns}",
+                                          create_secret_cmd(p.name, server_key(case), ns)]),
+                        container=case.c.name, details={"secret": p.name, "namespace": ns, "reason": p.detail},
+                        group_key=f"secret={ns}/{p.name}", rank=rank)
+        else:
+            first = p.name.split(", ")[0]
+            need = server_key(case)
+            hub_hint = ""
+            if case.ref is not None and case.ref.is_docker_hub and any("registry-1.docker.io" in k for k in p.keys):
+                hub_hint = (" A key for registry-1.docker.io never matches Docker Hub images (3 host labels vs 2, and "
+                            "not the index.docker.io fallback).")
+            cause = (f"The pull secret(s) {p.name} have credentials, but none the kubelet would use for "
+                     f"{case.ref.repository if case.ref else case.c.image!r}: {p.detail}.{hub_hint}{sa_note}")
+            f = Finding(code="secret.pull-secret-host-mismatch", severity=sev, confidence=conf, cause=cause,
+                        evidence=[*secret_evidence(case, audit, first),
+                                  Evidence(ref=f"Secret/{ns}/{first}", field=".data[.dockerconfigjson].auths (keys)",
+                                           observed=", ".join(p.keys) or "(none with credentials)", expected=need)],
+                        fix=Fix(summary=f"Add credentials keyed {need!r} (the image's registry host).",
+                                commands=[f"kubectl delete secret {first} -n {ns}",
+                                          create_secret_cmd(first, need, ns)]),
+                        container=case.c.name,
+                        details={"secrets": p.name.split(", "), "keys": p.keys, "needed": need,
+                                 "repository": case.ref.repository if case.ref else None},
+                        group_key=f"secret={ns}/{first}", rank=rank)
+        out.append(f)
+    return out
+
+
+def no_secret_finding(case: ContainerCase, audit: pullsecrets.Audit, primary: Seen | None, *,
+                       rank: int, conf: Confidence, why: str) -> Finding:
+    ns = audit.namespace
+    server = server_key(case)
+    name = "regcred"
+    if audit.sa_known:
+        where = f"neither on the pod nor on ServiceAccount {audit.sa_name!r}"
+    else:
+        where = (f"ServiceAccount {audit.sa_name!r} was not in the input; the pod's own list is what the kubelet "
+                 "uses, since the ServiceAccount's is copied only into new pods")
+    cause = (f"The registry {case.host or server} wants credentials for {case.c.image!r} and the pod has no "
+             f"imagePullSecrets ({where}).{why}")
+    ev = [Evidence(ref=case.work.ref, field=".spec.imagePullSecrets", observed="(none)",
+                   expected=f"a kubernetes.io/dockerconfigjson secret with a key for {server}")]
+    if primary is not None:
+        ev.append(primary.evidence)
+    return Finding(code="secret.no-pull-secret", severity="error" if rank <= RANK_SECRET else "warning",
+                   confidence=conf, cause=cause, evidence=ev,
+                   fix=Fix(summary=f"Create a docker-registry secret for {server} and give it to the ServiceAccount "
+                                   f"{audit.sa_name!r}, then recreate the pod.",
+                           commands=[create_secret_cmd(name, server, ns), *attach_cmds(audit, name),
+                                     f"kubectl delete pod {case.work.name} -n {ns}"]),
+                   container=case.c.name, details={"registry": case.host, "serviceAccount": audit.sa_name},
+                   group_key=f"registry={case.host}", rank=rank)
+
+
+# Rows where the registry refused credentials that WERE sent (so the node has some).
+_CREDENTIALS_SENT_RULES = frozenset({"oauth-token-rejected", "crio-invalid-credentials", "token-not-accepted",
+                                     "ecr-token-expired"})
+
+
+def no_secret_for_auth(case: ContainerCase, audit: pullsecrets.Audit, primary: Seen) -> Finding:
+    """An auth-looking refusal and no pull secret anywhere: the root cause for a private registry."""
+    host = case.host
+    cloud = pullsecrets.node_credential_registry(host)
+    if cloud:
+        return no_secret_finding(case, audit, primary, rank=RANK_SECONDARY, conf="possible",
+                                  why=f" {cloud} normally authenticates with the node's credentials, so a missing pull "
+                                      "secret is not necessarily wrong there: check the node's credential provider / "
+                                      "IAM role first.")
+    if "attempts" in primary.cls.detail or primary.cls.rule in _CREDENTIALS_SENT_RULES:
+        return no_secret_finding(case, audit, primary, rank=RANK_SECONDARY, conf="possible",
+                                  why=" The registry refused credentials that were sent, so they came from the node's "
+                                      "configuration; a pull secret with valid credentials would override them.")
+    if host in pullsecrets.PUBLIC_HOSTS:
+        return no_secret_finding(case, audit, primary, rank=RANK_SECONDARY, conf="possible",
+                                  why=f" {host} also hosts public images, so this only matters if the image is "
+                                      "private; otherwise the name is wrong.")
+    return no_secret_finding(case, audit, primary, rank=RANK_SECRET, conf="likely",
+                              why=f" {host} is not a public registry, so credentials are the first thing to provide.")
+
+
+def audit_sentence(audit: pullsecrets.Audit) -> str:
+    if not audit.pod_secrets:
+        sa = ""
+        if audit.sa_secrets:
+            sa = (f" Its ServiceAccount {audit.sa_name!r} lists {', '.join(audit.sa_secrets)}, added after the pod was "
+                  "created: only a new pod gets them.")
+        return f" The pod has no imagePullSecrets.{sa}"
+    if not audit.secrets_loaded:
+        return (f" Secrets were not in the input, so the pull-secret audit of {', '.join(audit.pod_secrets)} was "
+                "skipped (type, key and registry match unchecked).")
+    if audit.credential_sent:
+        used = "; ".join(f"{n}: {', '.join(k)}" for n, k in audit.matched.items() if k)
+        return f" The kubelet sent the credentials of {used}, and the registry refused them."
+    return ""
