@@ -118,3 +118,89 @@ def test_job_fix_recreates_the_job_with_the_fix(cluster: Cluster, namespace: str
     wait_until("the old Job's pods gone", lambda: all(
         p["metadata"]["labels"].get("batch.kubernetes.io/controller-uid") != old_uid
         for p in _pods(cluster, name)), timeout=60)
+
+
+# ---- pull-secret fixes ------------------------------------------------------------------------------------
+
+_RATE_LIMITED = ('failed to pull and unpack image "docker.io/library/redis:7": failed to copy: httpReadSeeker: failed '
+                 "open: unexpected status code https://registry-1.docker.io/v2/library/redis/manifests/sha256:0123: "
+                 "429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.")
+
+
+def _as_pulling(pod: dict[str, Any]) -> dict[str, Any]:
+    """The pod as the kubelet reports it when the registry rate-limits the pull (no kubelet runs here: KWOK's
+    nodes report pods Running, so the waiting state is written into the offline copy only)."""
+    c = pod["spec"]["containers"][0]
+    pod["status"] = {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "True"}],
+                     "containerStatuses": [{"name": c["name"], "image": c["image"], "ready": False, "restartCount": 0,
+                                            "state": {"waiting": {"reason": "ErrImagePull",
+                                                                  "message": _RATE_LIMITED}}}]}
+    return pod
+
+
+@dataclass(frozen=True)
+class SecretCase:
+    name: str
+    owner: str            # "deployment" or "" (a bare pod)
+    sa_secrets: tuple[str, ...]
+
+
+SECRET_CASES = [
+    SecretCase("Deployment, ServiceAccount listing another secret", "deployment", ("other",)),
+    SecretCase("bare pod, ServiceAccount without secrets", "", ()),
+    SecretCase("bare pod that admission gave the ServiceAccount's secret", "", ("other",)),
+]
+
+
+@pytest.mark.parametrize("case", SECRET_CASES, ids=[c.name for c in SECRET_CASES])
+def test_rate_limit_fix_gives_new_pods_the_secret(cluster: Cluster, namespace: str, tmp_path: Path,
+                                                   case: SecretCase) -> None:
+    """The fix creates the secret, adds it to the ServiceAccount without dropping the ones it lists, and
+    replaces the pod by one that has it (the ServiceAccount's secrets reach only pods created after)."""
+    sa = f"puller-{SECRET_CASES.index(case)}"
+    app = f"redis-{SECRET_CASES.index(case)}"
+    sa_doc: dict[str, Any] = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa, "namespace": NS}}
+    if case.sa_secrets:
+        sa_doc["imagePullSecrets"] = [{"name": s} for s in case.sa_secrets]
+    spec = {"serviceAccountName": sa, "tolerations": [{"key": "dedicated", "operator": "Exists"}],
+            "containers": [{"name": "redis", "image": "redis:7"}]}
+    if case.owner == "deployment":
+        workload = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": app, "namespace": NS},
+                    "spec": {"replicas": 1, "selector": {"matchLabels": {"app": app}},
+                             "template": {"metadata": {"labels": {"app": app}}, "spec": spec}}}
+    else:
+        workload = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": app, "namespace": NS, "labels": {"app": app}},
+                    "spec": spec}
+    cluster.apply([sa_doc, workload])
+    pods = wait_until("the pod", lambda: cluster.get_json("-n", NS, "pods", "-l", f"app={app}")["items"])
+    old = pods[0]
+
+    objects = [_as_pulling(old), cluster.get_json("-n", NS, "sa", sa)]
+    if case.owner:
+        objects += cluster.get_json("-n", NS, "replicasets,deployments", "-l", f"app={app}")["items"]
+        objects.append(cluster.get_json("-n", NS, "deployment", app))
+    dump = tmp_path / "pulling.json"
+    dump.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
+    out = cluster.podwhy("pod", old["metadata"]["name"], "-n", NS, "--from", str(dump), "-o", "json")
+    found = [f for s in json.loads(out.stdout)["subjects"] for f in s["findings"] if f["code"] == "registry.rate-limited"]
+    assert found, out.stdout[-3000:]
+    commands = [c.replace("<user>", "robot").replace("<password-or-token>", "s3cret")
+                for c in found[0]["fix"]["commands"]]
+
+    env = {**os.environ, "KUBECONFIG": str(cluster.kubeconfig), "PATH": f"{KUBECTL.parent}:{os.environ['PATH']}"}
+    for cmd in commands:
+        if cmd.startswith("kubectl create secret") and cluster.kubectl("-n", NS, "get", "secret", "regcred",
+                                                                       check=False).returncode == 0:
+            continue  # made by the case before: the command itself is the same
+        run = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, (cmd, run.stderr)
+
+    listed = [s["name"] for s in cluster.get_json("-n", NS, "sa", sa).get("imagePullSecrets", [])]
+    assert listed == [*case.sa_secrets, "regcred"]
+    old_uid = old["metadata"]["uid"]
+    new = wait_until("a new pod with the secret", lambda: [
+        p for p in cluster.get_json("-n", NS, "pods", "-l", f"app={app}")["items"]
+        if p["metadata"]["uid"] != old_uid and p["metadata"].get("deletionTimestamp") is None
+        and {"name": "regcred"} in p["spec"].get("imagePullSecrets", [])], timeout=60)
+    assert [s["name"] for s in new[0]["spec"]["imagePullSecrets"]] == [*case.sa_secrets, "regcred"]

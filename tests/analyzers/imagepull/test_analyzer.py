@@ -238,8 +238,10 @@ def test_private_registry_without_any_secret():  # type: ignore[no-untyped-def]
     assert f.fix is not None and f.fix.commands == [
         "kubectl create secret docker-registry regcred --docker-server=registry.example.com "
         "--docker-username=<user> --docker-password=<password-or-token> -n default",
-        "kubectl patch serviceaccount default -n default -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}'",
-        "kubectl delete pod app -n default"]
+        "kubectl patch serviceaccount default -n default --type=json -p "
+        "'[{\"op\":\"add\",\"path\":\"/imagePullSecrets\",\"value\":[{\"name\":\"regcred\"}]}]'",
+        "kubectl get pod app -n default -o json | kubectl replace --force -f -   # re-creates the bare pod; admission "
+        "gives it the ServiceAccount's pull secrets"]
 
 
 def test_ecr_without_secret_points_at_node_credentials():  # type: ignore[no-untyped-def]
@@ -274,6 +276,48 @@ def test_rate_limit_across_pods_groups_by_registry():  # type: ignore[no-untyped
     assert "Docker Hub counts anonymous pulls per source IP" in f.cause
     grp = [g for g in rep.groups if g.code == "registry.rate-limited"]
     assert len(grp) == 1 and sorted(grp[0].subjects) == ["Pod/default/a", "Pod/team/b"]
+
+
+RATE_MSG = ('failed to pull and unpack image "docker.io/library/redis:7": failed to copy: httpReadSeeker: failed open: '
+            "unexpected status code https://registry-1.docker.io/v2/library/redis/manifests/sha256:0123: 429 Too Many "
+            "Requests - Server message: toomanyrequests: You have reached your pull rate limit.")
+_SA_WITH = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: default}\nimagePullSecrets: [{name: other}]\n"
+_SA_WITHOUT = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: default}\n"
+_CREATE = ("kubectl create secret docker-registry regcred --docker-server=https://index.docker.io/v1/ "
+           "--docker-username=<user> --docker-password=<password-or-token> -n default")
+_ADD_TO_SA = ("kubectl patch serviceaccount default -n default --type=json -p "
+              "'[{\"op\":\"add\",\"path\":\"/imagePullSecrets/-\",\"value\":{\"name\":\"regcred\"}}]'")
+_NEW_SA_LIST = ("kubectl patch serviceaccount default -n default --type=json -p "
+                "'[{\"op\":\"add\",\"path\":\"/imagePullSecrets\",\"value\":[{\"name\":\"regcred\"}]}]'")
+RATE_LIMIT_FIXES = [
+    # The ServiceAccount's list is atomic: appended to, never merged over (that drops `other`).
+    ("Deployment pod, SA with a secret: append, then roll out", pod("a", "redis:7", "ErrImagePull", RATE_MSG,
+     owner="ReplicaSet/web-7d9") + "---\n" + DEPLOY_MYAPP + "---\n" + _SA_WITH,
+     [_CREATE, _ADD_TO_SA, "kubectl rollout restart deployment/web -n default   # new pods get the secret"]),
+    ("bare pod, SA without secrets: new list, then re-create the pod", pod("a", "redis:7", "ErrImagePull", RATE_MSG)
+     + "---\n" + _SA_WITHOUT,
+     [_CREATE, _NEW_SA_LIST, "kubectl get pod a -n default -o json | kubectl replace --force -f -   # re-creates the "
+      "bare pod; admission gives it the ServiceAccount's pull secrets"]),
+    ("SA not in the input: the list form, with its caveat", pod("a", "redis:7", "ErrImagePull", RATE_MSG,
+     owner="ReplicaSet/solo"),
+     [_CREATE, _NEW_SA_LIST + "   # the ServiceAccount was not in the input: if it lists pull secrets already, use "
+      "the path /imagePullSecrets/- (this one replaces the list)",
+      "kubectl delete pod a -n default   # the ReplicaSet creates it again, with the secret"]),
+    # A pod whose template names secrets never gets the ServiceAccount's: the template gets the new one. (A pod
+    # whose secrets admission copied from the ServiceAccount is the first case: tests/realcluster proves both.)
+    ("Deployment pod with its template's own secrets: the template", pod("a", "redis:7", "ErrImagePull", RATE_MSG,
+     owner="ReplicaSet/web-7d9", secrets=("mine",)) + "---\n" + DEPLOY_MYAPP.replace(
+         "spec: {replicas: 1, template: {spec: {containers:",
+         "spec: {replicas: 1, template: {spec: {imagePullSecrets: [{name: mine}], containers:") + "---\n" + _SA_WITHOUT,
+     [_CREATE, "kubectl -n default patch deployment web --type=json -p '[{\"op\":\"add\",\"path\":"
+      "\"/spec/template/spec/imagePullSecrets/-\",\"value\":{\"name\":\"regcred\"}}]'"]),
+]
+
+
+@pytest.mark.parametrize(("name", "y", "commands"), RATE_LIMIT_FIXES, ids=[c[0] for c in RATE_LIMIT_FIXES])
+def test_rate_limit_fix_gives_the_secret_to_the_pods_that_pull(name, y, commands):  # type: ignore[no-untyped-def]
+    f = next(f for f in findings_of(y, "a") if f.code == "registry.rate-limited")
+    assert f.fix is not None and f.fix.commands == commands
 
 
 def test_kubelet_pull_qps_is_not_the_registry():  # type: ignore[no-untyped-def]

@@ -230,7 +230,7 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
         if audit.problems:
             summary += f" First fix the pull secret ({', '.join(sorted({p.kind for p in audit.problems}))} above)."
         elif not audit.has_any_secret:
-            cmds += [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(audit, "regcred")]
+            cmds += [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(case, audit, "regcred")]
         details["settle"] = {"credentialFor": server_key(case), "repository": repo}
         group = image_key
     elif code == "registry.auth-failed":
@@ -266,7 +266,7 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
                     create_secret_cmd("regcred", server_key(case), audit.namespace)]
         else:
             summary = f"Give the pod valid credentials for {server_key(case)}."
-            cmds = [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(audit, "regcred")]
+            cmds = [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(case, audit, "regcred")]
     elif code == "registry.rate-limited":
         if cls.detail.get("source") == "kubelet":
             cause = (f"The kubelet on {node_name} throttled its own pulls (`pull QPS exceeded`): no registry was asked, "
@@ -283,7 +283,7 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
                 cause += " Docker Hub counts anonymous pulls per source IP (every node behind one NAT shares it)."
             summary = ("Pull with an authenticated account (a pull secret on the ServiceAccount), or through a "
                        "pull-through mirror/cache; fewer simultaneous pulls.")
-            cmds = [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(audit, "regcred")]
+            cmds = [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(case, audit, "regcred")]
     elif code == "registry.dns-failure":
         resolver = cls.detail.get("resolver")
         cause = (f"Node {node_name} cannot resolve the registry host {cls.detail.get('host', host)}"

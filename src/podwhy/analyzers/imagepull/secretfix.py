@@ -3,6 +3,10 @@ B4) says about a stuck pull, as secret.* findings, and the commands that create 
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from podwhy.analyzers import jobtemplate
 from podwhy.analyzers.evidence import from_event
 from podwhy.analyzers.imagepull import pullsecrets
 from podwhy.analyzers.imagepull.case import (
@@ -13,6 +17,7 @@ from podwhy.analyzers.imagepull.case import (
     ContainerCase,
     Seen,
 )
+from podwhy.analyzers.imagepull.imagefix import image_owner
 from podwhy.findings import Confidence, Evidence, Finding, Fix, Severity
 
 
@@ -21,9 +26,76 @@ def create_secret_cmd(name: str, server: str, ns: str) -> str:
             f"--docker-username=<user> --docker-password=<password-or-token> -n {ns}")
 
 
-def attach_cmds(audit: pullsecrets.Audit, name: str) -> list[str]:
-    patch = f'{{"imagePullSecrets":[{{"name":"{name}"}}]}}'
-    return [f"kubectl patch serviceaccount {audit.sa_name} -n {audit.namespace} -p '{patch}'"]
+def attach_cmds(case: ContainerCase, audit: pullsecrets.Audit, name: str) -> list[str]:
+    """Give the pod's future replacement secret `name`, then make that replacement.
+
+    The ServiceAccount admission plugin copies the ServiceAccount's imagePullSecrets into a pod only when
+    the pod is created and names none itself (plugin/pkg/admission/serviceaccount/admission.go, v1.34), and a
+    pod's imagePullSecrets cannot change: so a running pod is re-created, and a pod that names its own
+    secrets gets the new one in its template. A ServiceAccount's imagePullSecrets is an atomic list: a merge
+    patch would replace the secrets it already lists (checked on the real API server), so it is appended to.
+    """
+    ns = audit.namespace
+    entry = {"name": name}
+    owner = image_owner(case.snap, case.pod)
+    if _names_its_own(case, audit, owner):
+        path = "/spec/template/spec/imagePullSecrets/-"
+        if owner is None:
+            return [f"# {ns}/{case.work.name} is a bare pod that names its own imagePullSecrets (immutable): add "
+                    f"{name!r} to them in its manifest and re-create it"]
+        kind, oname = owner
+        if kind == "Job":
+            return [jobtemplate.recreate_json(ns, oname, [{"op": "add", "path": path, "value": entry}],
+                                              jobtemplate.generated_fields(case.snap.get(kind, ns, oname)))]
+        # A changed template rolls a Deployment/StatefulSet/DaemonSet out by itself.
+        cmds = [f"kubectl -n {ns} patch {kind.lower()} {oname} --type=json -p "
+                f"'{_ops([{'op': 'add', 'path': path, 'value': entry}])}'"]
+        if kind in ("ReplicaSet", "ReplicationController"):
+            cmds.append(f"kubectl delete pod {case.work.name} -n {ns}   # the {kind} creates it again from the "
+                        "new template")
+        return cmds
+    sa = audit.sa_name
+    ops: list[dict[str, Any]]
+    if audit.sa_secrets:
+        ops = [{"op": "add", "path": "/imagePullSecrets/-", "value": entry}]
+        note = ""
+    else:
+        ops = [{"op": "add", "path": "/imagePullSecrets", "value": [entry]}]
+        note = ("" if audit.sa_known else "   # the ServiceAccount was not in the input: if it lists pull secrets "
+                "already, use the path /imagePullSecrets/- (this one replaces the list)")
+    cmds = [f"kubectl patch serviceaccount {sa} -n {ns} --type=json -p '{_ops(ops)}'{note}"]
+    return [*cmds, _recreate(case, owner)]
+
+
+def _names_its_own(case: ContainerCase, audit: pullsecrets.Audit, owner: tuple[str, str] | None) -> bool:
+    """Whether the pod's imagePullSecrets are its template's own (then the template gets the new secret) rather
+    than the ServiceAccount's, copied in by admission (then the ServiceAccount does, and the pod is replaced)."""
+    if not audit.pod_secrets:
+        return False
+    obj = case.snap.get(owner[0], case.work.namespace, owner[1]) if owner is not None else None
+    template = getattr(getattr(getattr(obj, "spec", None), "template", None), "spec", None)
+    if template is not None:
+        return bool(template.image_pull_secrets)
+    # Not in the input (or a bare pod): a list no longer than the ServiceAccount's, all of it, came from it.
+    return not (audit.sa_secrets and set(audit.pod_secrets) <= set(audit.sa_secrets))
+
+
+def _ops(ops: list[dict[str, Any]]) -> str:
+    return json.dumps(ops, separators=(",", ":")).replace("'", "'\\''")
+
+
+def _recreate(case: ContainerCase, owner: tuple[str, str] | None) -> str:
+    """The command that replaces the pod by a new one, which admission gives the ServiceAccount's secrets."""
+    ns, pod = case.work.namespace, case.work.name
+    if owner is not None and owner[0] in ("Deployment", "StatefulSet", "DaemonSet"):
+        return f"kubectl rollout restart {owner[0].lower()}/{owner[1]} -n {ns}   # new pods get the secret"
+    if owner is not None:
+        return f"kubectl delete pod {pod} -n {ns}   # the {owner[0]} creates it again, with the secret"
+    # The copy keeps the list admission once copied in; without it, admission copies the ServiceAccount's anew.
+    strip = (" | kubectl patch --local -f - --type=json -p '[{\"op\":\"remove\",\"path\":\"/spec/imagePullSecrets\"}]' "
+             "-o json" if case.pod.spec.image_pull_secrets else "")
+    return (f"kubectl get pod {pod} -n {ns} -o json{strip} | kubectl replace --force -f -   # re-creates the bare pod; "
+            "admission gives it the ServiceAccount's pull secrets")
 
 
 def server_key(case: ContainerCase) -> str:
@@ -141,8 +213,7 @@ def no_secret_finding(case: ContainerCase, audit: pullsecrets.Audit, primary: Se
                    confidence=conf, cause=cause, evidence=ev,
                    fix=Fix(summary=f"Create a docker-registry secret for {server} and give it to the ServiceAccount "
                                    f"{audit.sa_name!r}, then recreate the pod.",
-                           commands=[create_secret_cmd(name, server, ns), *attach_cmds(audit, name),
-                                     f"kubectl delete pod {case.work.name} -n {ns}"]),
+                           commands=[create_secret_cmd(name, server, ns), *attach_cmds(case, audit, name)]),
                    container=case.c.name, details={"registry": case.host, "serviceAccount": audit.sa_name},
                    group_key=f"registry={case.host}", rank=rank)
 
