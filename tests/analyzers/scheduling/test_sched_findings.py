@@ -207,24 +207,33 @@ ORDER_CASES = [
     # the pod targets the tainted node only: the taint is the blocker, not the selector
     pytest.param([node("master", labels={"role": "admin"}, taints=[{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]),
                   node("w1"), node("w2"), pod("incoming", nodeSelector={"role": "admin"})],
-                 ["sched.untolerated-taint", "sched.node-affinity"], id="selector-targets-only-tainted-node"),
-    # reserved (tainted) nodes the pod does not target rank after its own anti-affinity exclusion
+                 [("sched.untolerated-taint", "error"), ("sched.node-affinity", "error")],
+                 id="selector-targets-only-tainted-node"),
+    # reserved (tainted) nodes the pod does not target rank after its own anti-affinity exclusion (tolerating the
+    # taint would let it run on g1: still an error to weigh)
     pytest.param([node("g1", taints=[GPU_TAINT]), node("w1"), node("w2"), node("w3"),
                   pod("e1", node_name="w1", labels={"app": "es"}), pod("e2", node_name="w2", labels={"app": "es"}),
                   pod("e3", node_name="w3", labels={"app": "es"}),
                   pod("incoming", labels={"app": "es"}, affinity={"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
                       {"labelSelector": {"matchLabels": {"app": "es"}}, "topologyKey": "kubernetes.io/hostname"}]}})],
-                 ["sched.pod-anti-affinity", "sched.untolerated-taint"], id="reserved-nodes-after-anti-affinity"),
+                 [("sched.pod-anti-affinity", "error"), ("sched.untolerated-taint", "error")],
+                 id="reserved-nodes-after-anti-affinity"),
+    # a taint on nodes that would not fit the pod anyway is most often intended (dedicated nodes): information
+    pytest.param([node("g1", memory="4Gi", taints=[GPU_TAINT]), node("w1", memory="4Gi"),
+                  pod("incoming", requests={"memory": "8Gi"})],
+                 [("sched.insufficient-resources", "error"), ("sched.untolerated-taint", "info")],
+                 id="taint-on-nodes-too-small-anyway-is-information"),
     # a cordoned node is a blocker even when it is the minority
     pytest.param([node("a", labels={"disk": "ssd"}, unschedulable=True), node("b"), node("c"),
                   pod("incoming", nodeSelector={"disk": "ssd"})],
-                 ["sched.node-unschedulable", "sched.node-affinity"], id="cordon-blocks-the-only-target"),
+                 [("sched.node-unschedulable", "error"), ("sched.node-affinity", "error")],
+                 id="cordon-blocks-the-only-target"),
 ]
 
 
 @pytest.mark.parametrize(("objs", "want"), ORDER_CASES)
-def test_blockers_rank_before_exclusions(objs: list[dict[str, Any]], want: list[str]) -> None:
-    assert [f.code for f in subject(run(objs)).findings] == want
+def test_blockers_rank_before_exclusions(objs: list[dict[str, Any]], want: list[tuple[str, str]]) -> None:
+    assert [(f.code, f.severity) for f in subject(run(objs)).findings] == want
 
 
 def test_daemonset_pod_pinned_to_a_full_node() -> None:

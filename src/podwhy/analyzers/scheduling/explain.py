@@ -370,9 +370,14 @@ def _finding(ctx: Context, rec: Recomputed, cause: Cause, tgt: target.Target, co
             f"kubectl -n {target.POD_NAMESPACE} get pvc", f"kubectl -n {target.POD_NAMESPACE} describe pod {target.POD_NAME}"])
     else:
         return None
+    severity = _severity(code)
     if fix is None:
         fix = _no_single_fix(rec, cause)
-    return Finding(code=code, severity=_severity(code), confidence=confidence, cause=cause_txt, evidence=evidence,
+        if code == "sched.untolerated-taint" and not cause.blocker:
+            # A taint that excludes nodes which would fail anyway is most often intended (dedicated nodes): shown
+            # for the whole picture, not as an error to fix.
+            severity = "info"
+    return Finding(code=code, severity=severity, confidence=confidence, cause=cause_txt, evidence=evidence,
                    fix=fix, details=details, group_key=group_key, rank=rank)
 
 
