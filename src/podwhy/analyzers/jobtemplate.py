@@ -16,8 +16,9 @@ server (tests/realcluster/test_fix_commands.py).
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from podwhy.analyzers.shellarg import json_arg
 
 # Template labels that carry the old Job's UID (strategy.go generateSelector, v1.34; the second since 1.27).
 UID_LABELS = ("controller-uid", "batch.kubernetes.io/controller-uid")
@@ -39,17 +40,13 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
-def _quoted(doc: Any) -> str:
-    return "'" + json.dumps(doc, separators=(",", ":")).replace("'", "'\\''") + "'"
-
-
 def recreate(namespace: str, name: str, patch: str, generated: list[str], comment: str = "") -> str:
     """The pipeline that re-creates Job `name` with `patch` applied; `patch` is kubectl patch's arguments
     (`--type=json -p '...'` or `--type strategic --patch-file F`)."""
     strip = [{"op": "remove", "path": p} for p in generated]
     steps = [f"kubectl -n {namespace} get job {name} -o json", f"kubectl patch --local -f - {patch} -o json"]
     if strip:
-        steps.append(f"kubectl patch --local -f - --type=json -p {_quoted(strip)} -o json")
+        steps.append(f"kubectl patch --local -f - --type=json -p {json_arg(strip)} -o json")
     steps.append("kubectl replace --force -f -")
     return (" | ".join(steps) + "   # a Job's pod template is immutable: this re-creates the Job "
             "(its pods are deleted and made again)" + (f"; {comment}" if comment else ""))
@@ -58,4 +55,4 @@ def recreate(namespace: str, name: str, patch: str, generated: list[str], commen
 def recreate_json(namespace: str, name: str, ops: list[dict[str, Any]], generated: list[str]) -> str:
     """`recreate` for a JSON patch: the fix's operations and the removals in one local patch."""
     strip = [{"op": "remove", "path": p} for p in generated]
-    return recreate(namespace, name, f"--type=json -p {_quoted(ops + strip)}", [])
+    return recreate(namespace, name, f"--type=json -p {json_arg(ops + strip)}", [])

@@ -52,7 +52,7 @@ def _split(head: list[str], sections: list[list[str]], tail: list[str], limit: i
     size = _size(head)
     for sec in sections:
         sec = _cut(sec, budget)
-        if size + _size(sec) > budget and len(parts[-1]) > 0 and size > 0:
+        if size and size + _size(sec) > budget:
             parts.append([])
             size = 0
         parts[-1] += sec

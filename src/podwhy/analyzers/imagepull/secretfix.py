@@ -3,7 +3,6 @@ B4) says about a stuck pull, as secret.* findings, and the commands that create 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from podwhy.analyzers import jobtemplate
@@ -18,6 +17,7 @@ from podwhy.analyzers.imagepull.case import (
     Seen,
 )
 from podwhy.analyzers.imagepull.imagefix import image_owner
+from podwhy.analyzers.shellarg import json_arg
 from podwhy.findings import Confidence, Evidence, Finding, Fix, Severity
 
 
@@ -49,7 +49,7 @@ def attach_cmds(case: ContainerCase, audit: pullsecrets.Audit, name: str) -> lis
                                               jobtemplate.generated_fields(case.snap.get(kind, ns, oname)))]
         # A changed template rolls a Deployment/StatefulSet/DaemonSet out by itself.
         cmds = [f"kubectl -n {ns} patch {kind.lower()} {oname} --type=json -p "
-                f"'{_ops([{'op': 'add', 'path': path, 'value': entry}])}'"]
+                f"{json_arg([{'op': 'add', 'path': path, 'value': entry}])}"]
         if kind in ("ReplicaSet", "ReplicationController"):
             cmds.append(f"kubectl delete pod {case.work.name} -n {ns}   # the {kind} creates it again from the "
                         "new template")
@@ -63,7 +63,7 @@ def attach_cmds(case: ContainerCase, audit: pullsecrets.Audit, name: str) -> lis
         ops = [{"op": "add", "path": "/imagePullSecrets", "value": [entry]}]
         note = ("" if audit.sa_known else "   # the ServiceAccount was not in the input: if it lists pull secrets "
                 "already, use the path /imagePullSecrets/- (this one replaces the list)")
-    cmds = [f"kubectl patch serviceaccount {sa} -n {ns} --type=json -p '{_ops(ops)}'{note}"]
+    cmds = [f"kubectl patch serviceaccount {sa} -n {ns} --type=json -p {json_arg(ops)}{note}"]
     return [*cmds, _recreate(case, owner)]
 
 
@@ -78,10 +78,6 @@ def _names_its_own(case: ContainerCase, audit: pullsecrets.Audit, owner: tuple[s
         return bool(template.image_pull_secrets)
     # Not in the input (or a bare pod): a list no longer than the ServiceAccount's, all of it, came from it.
     return not (audit.sa_secrets and set(audit.pod_secrets) <= set(audit.sa_secrets))
-
-
-def _ops(ops: list[dict[str, Any]]) -> str:
-    return json.dumps(ops, separators=(",", ":")).replace("'", "'\\''")
 
 
 def _recreate(case: ContainerCase, owner: tuple[str, str] | None) -> str:

@@ -4,12 +4,12 @@ filter class."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from podwhy.analyzers import jobtemplate
+from podwhy.analyzers.shellarg import json_arg
 from podwhy.model import Pod
 from podwhy.snapshot import Snapshot
 
@@ -37,8 +37,7 @@ class Target:
     def json_patch(self, ops: list[dict[str, Any]]) -> str:
         if self.kind == "Job":
             return jobtemplate.recreate_json(self.namespace, self.name, ops, list(self.generated))
-        body = json.dumps(ops, separators=(",", ":")).replace("'", "'\\''")
-        return f"kubectl -n {self.namespace} patch {self.kind.lower()} {self.name} --type=json -p '{body}'"
+        return f"kubectl -n {self.namespace} patch {self.kind.lower()} {self.name} --type=json -p {json_arg(ops)}"
 
 
 TEMPLATE_PATHS = {

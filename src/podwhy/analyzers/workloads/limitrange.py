@@ -17,13 +17,13 @@ are defaulted at creation (SetDefaults_LimitRangeItem: default <- max, defaultRe
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 
 import msgspec
 
+from podwhy.analyzers.shellarg import json_arg
 from podwhy.analyzers.workloads.common import Failure, Target
 from podwhy.findings import Evidence, Finding, Fix
 from podwhy.model import Container, LimitRange, PodSpec
@@ -235,5 +235,4 @@ def _job_resources(tgt: Target, spec: PodSpec | None, limits: list[tuple[str, st
     lists: dict[str, list[dict[str, object]]] = {}
     for n, res_by in by_c.items():
         lists.setdefault("initContainers" if n in init else "containers", []).append({"name": n, "resources": res_by})
-    body = json.dumps({"spec": {"template": {"spec": lists}}}, separators=(",", ":"))
-    return [tgt.patch(f"--type strategic -p '{body}'")]
+    return [tgt.patch(f"--type strategic -p {json_arg({'spec': {'template': {'spec': lists}}})}")]

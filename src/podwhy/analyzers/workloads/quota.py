@@ -15,12 +15,12 @@ PodLimits; after API defaulting and LimitRange defaults (limitrange.apply_defaul
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 
 from podwhy.analyzers.resources import pod_limits, pod_requests
+from podwhy.analyzers.shellarg import json_arg
 from podwhy.analyzers.workloads.common import Failure, Target
 from podwhy.analyzers.workloads.limitrange import apply_defaults
 from podwhy.findings import Confidence, Evidence, Finding, Fix
@@ -201,7 +201,7 @@ def exceeded(failure: Failure, tgt: Target, via: str, spec: PodSpec | None, quot
                 job_res = {kind.removeprefix("--"): dict(v.split("=", 1) for k, v in per if k == kind)
                        for kind in ("--requests", "--limits") if any(k == kind for k, _ in per)}
                 body = {"spec": {"template": {"spec": {"containers": [{"name": c, "resources": job_res}]}}}}
-                cmds_template.append(tgt.patch(f"--type strategic -p '{json.dumps(body, separators=(',', ':'))}'"))
+                cmds_template.append(tgt.patch(f"--type strategic -p {json_arg(body)}"))
             for kind in ("--requests", "--limits"):
                 vals = [v for k, v in per if k == kind]
                 if vals and not tgt.immutable:
