@@ -1,399 +1,53 @@
-"""Why the node autoscaler does (not) add a node for a pending pod: cluster-autoscaler and Karpenter.
-
-Mirrors cluster-autoscaler's pod events (semantics.md A4.1;
-`cluster-autoscaler/processors/status/eventing_scale_up_processor.go` ReasonsMessage and
-`processors/nodegroupset/nodegroup_set_processor.go` ScaleUpInfo.String), the skipped/rejected
-reason strings (`core/scale_up.go` ≤1.24, `core/scaleup/orchestrator/{skippedreasons,rejectedreasons}.go`
-≥1.28), the `cluster-autoscaler-status` ConfigMap in both formats (A4.2; ≤1.29 text of
-`clusterstate/api/utils.go` GetReadableString + `clusterstate/clusterstate.go` buildHealthStatusNodeGroup,
-≥1.30 YAML of `clusterstate/api/types.go`) and the LogRecorder events CA writes on that map
-(`core/scaleup/orchestrator/executor.go`, `clusterstate/clusterstate.go`), and Karpenter's pod events
-(kubernetes-sigs/karpenter `pkg/controllers/provisioning/scheduling/events.go`).
+"""cluster-autoscaler findings for a pending pod.
 
 `autoscaler_findings` FUSES the pod's events with the status map: the event says how many node
 groups were skipped or rejected and why, the map says which groups and their sizes/backoff errors.
+Karpenter's events are read by `karpenter.py`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
+from podwhy.analyzers.scheduling.autoscaler.common import (
+    NO_SCALE_UP,
+    PROVISION_WINDOW_S,
+    RANK,
+    RANK_COMING,
+    SCALE_UP_IN_PROGRESS,
+)
+from podwhy.analyzers.scheduling.autoscaler.common import when as _when
+from podwhy.analyzers.scheduling.autoscaler.events import (
+    CA_OTHER,
+    SKIP_BACKOFF,
+    SKIP_CLUSTER_LIMIT,
+    SKIP_MAX_SIZE,
+    SKIP_NOT_READY,
+    SKIP_QUOTA,
+    CAReason,
+    NotTriggered,
+    parse_not_triggered,
+    parse_triggered,
+)
+from podwhy.analyzers.scheduling.autoscaler.karpenter import (
+    from_karpenter,
+    from_karpenter_nomination,
+    is_karpenter_event,
+    is_karpenter_nomination,
+)
+from podwhy.analyzers.scheduling.autoscaler.status import (
+    FAILED_GROUP,
+    STATUS_CONFIGMAP,
+    GroupStatus,
+    StatusMap,
+    status_map,
+)
 from podwhy.analyzers.scheduling.message import parse_failed_scheduling
-from podwhy.analyzers.scheduling.reasons import ReasonInfo, classify_reason
 from podwhy.findings import Evidence, Finding, Fix
-from podwhy.model import ConfigMapInfo, Event
+from podwhy.model import Event
 from podwhy.timeutil import age, human_duration
-
-NO_SCALE_UP = "autoscaler.no-scale-up"
-SCALE_UP_IN_PROGRESS = "autoscaler.scale-up-in-progress"
-STATUS_CONFIGMAP = "cluster-autoscaler-status"
-RANK = 40  # after the scheduler's own cause (~30)
-RANK_COMING = 45
-# CA's --max-node-provision-time default: a scale-up older than this that still has not produced a
-# Ready node is treated by CA itself as failed (ScaleUpTimedOut, backoff).
-PROVISION_WINDOW_S = 15 * 60
-
-# ---- NotTriggerScaleUp / TriggeredScaleUp ------------------------------------------------------
-_NOT_TRIGGERED_OLD = "pod didn't trigger scale-up (it wouldn't fit if a new node is added):"  # CA 1.14-1.19
-_NOT_TRIGGERED_NEW = "pod didn't trigger scale-up:"  # CA 1.20+
-_MAX_TOTAL = "max total nodes in cluster reached"  # ≥1.34, replaces the whole list
-_SPLIT = re.compile(r", (?=\d+ )")
-_ENTRY = re.compile(r"(\d+) (.+)")
-_SCALE_UP_INFO = re.compile(r"\{(\S+) (\d+)->(\d+) \(max: (\d+)\)\}")
-_TRIGGERED = "pod triggered scale-up:"
-
-# Skipped-group reasons (CA `core/scale_up.go` ≤1.24; `core/scaleup/orchestrator/skippedreasons.go` ≥1.28).
-SKIP_MAX_SIZE = "max-size"
-SKIP_BACKOFF = "backoff"
-SKIP_NOT_READY = "not-ready"
-SKIP_CLUSTER_LIMIT = "cluster-limit"
-SKIP_QUOTA = "quota"
-CA_OTHER = "ca-other"
-_SKIPPED_EXACT = {
-    "max node group size reached": SKIP_MAX_SIZE,  # 1.16→
-    "max limit reached": SKIP_MAX_SIZE,  # 1.14-1.15
-    "in backoff after failed scale-up": SKIP_BACKOFF,  # 1.14→
-    "not ready for scale-up": SKIP_NOT_READY,  # 1.14→
-    "atomic scale-up exceeds cluster node count limit": SKIP_CLUSTER_LIMIT,  # 1.28→
-    _MAX_TOTAL: SKIP_CLUSTER_LIMIT,
-    # Rejected reasons that are CA's own, not a scheduler filter (rejectedreasons.go).
-    "not all pods would fit and scale-up is using all-or-nothing strategy": CA_OTHER,
-    "expansion options filtered out and no longer considered": CA_OTHER,
-    "scale-up execution failed": CA_OTHER,
-    "stockout": CA_OTHER,
-}
-_SKIPPED_CLUSTER = re.compile(r"max cluster (.+) limit reached")  # 1.16-1.34 `max cluster %s limit reached`
-_SKIPPED_QUOTA = re.compile(r'exceeded quota: "([^"]*)", resources: (.+)')  # 1.35
-_CANT_SCHEDULE = re.compile(r"can't schedule pod (\S+): (.+)")  # ≥1.32 non-predicate failures
-
-
-@dataclass(frozen=True, slots=True)
-class CAReason:
-    reason: str
-    count: int  # node GROUPS, not nodes
-    kind: str  # one of the SKIP_* / CA_OTHER constants, or "rejected" (a scheduler filter on the template)
-    info: ReasonInfo | None = None  # the scheduler reason, for rejected ones
-
-
-@dataclass(frozen=True)
-class NotTriggered:
-    message: str
-    wording: str  # "1.14-1.19" or ">=1.20" (CA minor)
-    reasons: tuple[CAReason, ...] = ()
-    max_total_nodes: bool = False
-
-    def of_kind(self, kind: str) -> list[CAReason]:
-        return [r for r in self.reasons if r.kind == kind]
-
-
-@dataclass(frozen=True, slots=True)
-class ScaleUp:
-    group: str
-    current: int
-    target: int
-    max_size: int
-
-
-def _strip_combined(message: str) -> str:
-    text = message.strip()
-    prefix = "(combined from similar events): "
-    return text[len(prefix):] if text.startswith(prefix) else text
-
-
-def classify_ca_reason(reason: str, count: int = 1) -> CAReason:
-    text = " ".join(reason.split()).rstrip(".")
-    kind = _SKIPPED_EXACT.get(text)
-    if kind is not None:
-        return CAReason(text, count, kind)
-    if _SKIPPED_CLUSTER.fullmatch(text):
-        return CAReason(text, count, SKIP_CLUSTER_LIMIT)
-    if _SKIPPED_QUOTA.fullmatch(text):
-        return CAReason(text, count, SKIP_QUOTA)
-    if m := _CANT_SCHEDULE.fullmatch(text):
-        inner = m.group(2).removeprefix("unexpected error: ")
-        info = classify_reason(inner)
-        return CAReason(text, count, "rejected" if info.known else CA_OTHER, info if info.known else None)
-    return CAReason(text, count, "rejected", classify_reason(text))
-
-
-def parse_not_triggered(message: str) -> NotTriggered | None:
-    """Parse a NotTriggerScaleUp message (both CA wordings). None if it is not one."""
-    text = " ".join(_strip_combined(message).split())
-    if text.startswith(_NOT_TRIGGERED_OLD):
-        wording, rest = "1.14-1.19", text[len(_NOT_TRIGGERED_OLD):]
-    elif text.startswith(_NOT_TRIGGERED_NEW):
-        wording, rest = ">=1.20", text[len(_NOT_TRIGGERED_NEW):]
-    else:
-        return None
-    rest = rest.strip().rstrip(".")
-    if rest == _MAX_TOTAL:
-        return NotTriggered(message, wording, (CAReason(rest, 0, SKIP_CLUSTER_LIMIT),), max_total_nodes=True)
-    reasons: list[CAReason] = []
-    for piece in _SPLIT.split(rest) if rest else []:
-        em = _ENTRY.fullmatch(piece.strip())
-        if em is None:
-            reasons.append(classify_ca_reason(piece, 0))
-        else:
-            reasons.append(classify_ca_reason(em.group(2), int(em.group(1))))
-    return NotTriggered(message, wording, tuple(reasons))
-
-
-def parse_triggered(message: str) -> tuple[ScaleUp, ...] | None:
-    """Parse `pod triggered scale-up: [{my-ng 3->4 (max: 10)} ...]`. None if it is not one."""
-    text = _strip_combined(message)
-    if not text.startswith(_TRIGGERED):
-        return None
-    return tuple(ScaleUp(m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)))
-                 for m in _SCALE_UP_INFO.finditer(text))
-
-
-# ---- cluster-autoscaler-status ConfigMap ------------------------------------------------------
-@dataclass(frozen=True)
-class GroupStatus:
-    name: str
-    health: str | None = None  # Healthy | Unhealthy
-    counts: dict[str, int] = field(default_factory=dict)  # ready, unready, notStarted, registered, ...
-    cloud_provider_target: int | None = None
-    min_size: int | None = None
-    max_size: int | None = None
-    scale_up: str | None = None  # Needed | NotNeeded | InProgress | NoActivity | Backoff
-    backoff_code: str | None = None
-    backoff_message: str | None = None
-    scale_down: str | None = None
-    text: str = ""  # the map's own lines for this group, quoted as evidence
-
-    @property
-    def at_max(self) -> bool:
-        return (self.max_size is not None and self.cloud_provider_target is not None
-                and self.cloud_provider_target >= self.max_size)
-
-    def size_text(self) -> str:
-        parts = []
-        if self.cloud_provider_target is not None and self.max_size is not None:
-            parts.append(f"{self.cloud_provider_target}/{self.max_size} nodes")
-        if self.min_size is not None or self.max_size is not None:
-            parts.append(f"minSize={self.min_size}, maxSize={self.max_size}")
-        return "; ".join(parts)
-
-
-@dataclass(frozen=True)
-class AutoscalerStatus:
-    format: str  # "text" (≤1.29) | "yaml" (≥1.30)
-    time: str | None = None
-    autoscaler_status: str | None = None  # Running | Initializing (yaml); "Initializing" text
-    cluster_health: str | None = None
-    cluster_counts: dict[str, int] = field(default_factory=dict)
-    cluster_scale_up: str | None = None
-    groups: tuple[GroupStatus, ...] = ()
-    cluster_text: str = ""
-
-    def group(self, name: str) -> GroupStatus | None:
-        return next((g for g in self.groups if g.name == name), None)
-
-
-_COND = re.compile(r"\s*(Health|ScaleUp|ScaleDown):\s+(\S+)(?: \((.*)\))?\s*")
-_KV = re.compile(r"(\w+)=(\d+)")
-_TEXT_TIME = re.compile(r"Cluster-autoscaler status at (.+?):\s*$", re.MULTILINE)
-
-
-def parse_status(text: str) -> AutoscalerStatus | None:
-    """Parse the `status` key of cluster-autoscaler-status in either format."""
-    if not text or not text.strip():
-        return None
-    if "Cluster-wide:" in text or text.lstrip().startswith("Cluster-autoscaler status at"):
-        return _parse_status_text(text)
-    import yaml  # only for the (rare) YAML status: the scheduling analyzer's import does not pay for PyYAML
-
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
-    if isinstance(doc, dict) and ("clusterWide" in doc or "nodeGroups" in doc or "autoscalerStatus" in doc):
-        return _parse_status_yaml(doc, text)
-    return None
-
-
-def _counts(msg: str | None) -> dict[str, int]:
-    return {k: int(v) for k, v in _KV.findall(msg or "")}
-
-
-def _parse_status_text(text: str) -> AutoscalerStatus:
-    tm = _TEXT_TIME.search(text)
-    lines = text.splitlines()
-    section = ""
-    cluster: dict[str, tuple[str, str | None]] = {}
-    cluster_lines: list[str] = []
-    groups: list[dict[str, Any]] = []
-    for line in lines:
-        stripped = line.strip()
-        if stripped == "Cluster-wide:":
-            section = "cluster"
-            continue
-        if stripped == "NodeGroups:":
-            section = "groups"
-            continue
-        if stripped.startswith("Name:") and section == "groups":
-            groups.append({"name": stripped[len("Name:"):].strip(), "lines": [stripped]})
-            continue
-        cm = _COND.fullmatch(line)
-        if cm is None:
-            continue
-        kind, status, msg = cm.group(1), cm.group(2), cm.group(3)
-        if section == "cluster":
-            cluster[kind] = (status, msg)
-            cluster_lines.append(stripped)
-        elif section == "groups" and groups:
-            groups[-1][kind] = (status, msg)
-            groups[-1]["lines"].append(stripped)
-    out: list[GroupStatus] = []
-    for g in groups:
-        health = g.get("Health")
-        counts = _counts(health[1] if health else None)
-        scale_up = g.get("ScaleUp")
-        scale_down = g.get("ScaleDown")
-        out.append(GroupStatus(
-            name=g["name"], health=health[0] if health else None, counts=counts,
-            cloud_provider_target=counts.get("cloudProviderTarget"),
-            min_size=counts.get("minSize", counts.get("min")), max_size=counts.get("maxSize", counts.get("max")),
-            scale_up=scale_up[0] if scale_up else None, scale_down=scale_down[0] if scale_down else None,
-            text="\n".join(g["lines"]),
-        ))
-    ch = cluster.get("Health")
-    initializing = "Initializing" if not cluster and "Initializing" in text else None
-    return AutoscalerStatus(
-        format="text", time=tm.group(1).strip() if tm else None, autoscaler_status=initializing,
-        cluster_health=ch[0] if ch else None, cluster_counts=_counts(ch[1] if ch else None),
-        cluster_scale_up=cluster.get("ScaleUp", (None, None))[0], groups=tuple(out),
-        cluster_text="\n".join(cluster_lines),
-    )
-
-
-def _flat_counts(node_counts: Any) -> dict[str, int]:
-    out: dict[str, int] = {}
-    if not isinstance(node_counts, dict):
-        return out
-    reg = node_counts.get("registered")
-    if isinstance(reg, dict):
-        for k in ("total", "ready", "notStarted", "beingDeleted", "suspended"):
-            if isinstance(reg.get(k), int):
-                out["registered" if k == "total" else k] = reg[k]
-        unready = reg.get("unready")
-        if isinstance(unready, dict):
-            if isinstance(unready.get("total"), int):
-                out["unready"] = unready["total"]
-            if isinstance(unready.get("resourceUnready"), int):
-                out["resourceUnready"] = unready["resourceUnready"]
-    for k in ("longUnregistered", "unregistered"):
-        if isinstance(node_counts.get(k), int):
-            out[k] = node_counts[k]
-    return out
-
-
-def _yaml_group_text(text: str, name: str) -> str:
-    """The lines of the YAML that describe one node group (from its `name:` line to the next item)."""
-    lines = text.splitlines()
-    start = None
-    for i, line in enumerate(lines):
-        s = line.strip().removeprefix("- ").strip()
-        if s in (f"name: {name}", f'name: "{name}"', f"name: '{name}'"):
-            start = i
-            break
-    if start is None:
-        return f"name: {name}"
-    indent = len(lines[start]) - len(lines[start].lstrip(" -"))
-    out = [lines[start].strip().removeprefix("- ")]
-    for line in lines[start + 1:]:
-        if not line.strip():
-            continue
-        ind = len(line) - len(line.lstrip(" "))
-        if ind < indent or (line.lstrip().startswith("- ") and ind <= indent - 2) or line.strip() == "-":
-            break
-        if line.strip().startswith(("lastProbeTime:", "lastTransitionTime:")):
-            continue
-        out.append(line[indent:] if len(line) > indent else line.strip())
-    return "\n".join(out)
-
-
-def _parse_status_yaml(doc: dict[str, Any], text: str) -> AutoscalerStatus:
-    cw = doc.get("clusterWide") if isinstance(doc.get("clusterWide"), dict) else {}
-    assert isinstance(cw, dict)
-    health = cw.get("health") if isinstance(cw.get("health"), dict) else {}
-    scale_up = cw.get("scaleUp") if isinstance(cw.get("scaleUp"), dict) else {}
-    assert isinstance(health, dict) and isinstance(scale_up, dict)
-    groups: list[GroupStatus] = []
-    for g in doc.get("nodeGroups") or []:
-        if not isinstance(g, dict) or not g.get("name"):
-            continue
-        gh = g.get("health") if isinstance(g.get("health"), dict) else {}
-        gu = g.get("scaleUp") if isinstance(g.get("scaleUp"), dict) else {}
-        gd = g.get("scaleDown") if isinstance(g.get("scaleDown"), dict) else {}
-        assert isinstance(gh, dict) and isinstance(gu, dict) and isinstance(gd, dict)
-        bo = gu.get("backoffInfo") if isinstance(gu.get("backoffInfo"), dict) else {}
-        assert isinstance(bo, dict)
-        name = str(g["name"])
-        groups.append(GroupStatus(
-            name=name, health=gh.get("status"), counts=_flat_counts(gh.get("nodeCounts")),
-            cloud_provider_target=_int(gh.get("cloudProviderTarget")), min_size=_int(gh.get("minSize")),
-            max_size=_int(gh.get("maxSize")), scale_up=gu.get("status"),
-            backoff_code=bo.get("errorCode") or None, backoff_message=bo.get("errorMessage") or None,
-            scale_down=gd.get("status"), text=_yaml_group_text(text, name),
-        ))
-    counts = _flat_counts(health.get("nodeCounts"))
-    cluster_text = f"clusterWide: health={health.get('status')} " + " ".join(f"{k}={v}" for k, v in counts.items())
-    return AutoscalerStatus(
-        format="yaml", time=str(doc["time"]) if doc.get("time") else None,
-        autoscaler_status=doc.get("autoscalerStatus"), cluster_health=health.get("status"),
-        cluster_counts=counts, cluster_scale_up=scale_up.get("status"), groups=tuple(groups),
-        cluster_text=cluster_text.strip(),
-    )
-
-
-def _int(v: Any) -> int | None:
-    return v if isinstance(v, int) and not isinstance(v, bool) else None
-
-
-# Events CA records on the status ConfigMap (LogRecorder).
-_FAILED_GROUP = re.compile(r"Scale-up failed for group (\S+): (.+)", re.DOTALL)  # FailedToScaleUpGroup
-_TIMED_OUT = re.compile(r"Nodes added to group (\S+) failed to register within (.+)")  # ScaleUpTimedOut
-
-
-@dataclass
-class _StatusMap:
-    cm: ConfigMapInfo
-    status: AutoscalerStatus | None
-    events: list[Event]
-
-    @property
-    def ref(self) -> str:
-        return f"ConfigMap/{self.cm.metadata.namespace}/{self.cm.metadata.name}"
-
-    def group_failures(self, name: str) -> list[tuple[Event, str]]:
-        out = []
-        for e in self.events:
-            if (m := _FAILED_GROUP.fullmatch(e.message.strip())) and m.group(1) == name:
-                out.append((e, m.group(2).strip()))
-            elif (m := _TIMED_OUT.fullmatch(e.message.strip())) and m.group(1) == name:
-                out.append((e, f"nodes added to the group failed to register within {m.group(2)}"))
-        return out
-
-
-def _status_map(ctx: Context) -> _StatusMap | None:
-    key = "autoscaler.status-map"
-    if key in ctx.cache:
-        cached = ctx.cache[key]
-        return cached if isinstance(cached, _StatusMap) else None
-    maps = [c for c in ctx.snapshot.config_maps if c.metadata.name == STATUS_CONFIGMAP]
-    maps.sort(key=lambda c: c.metadata.namespace != "kube-system")
-    found = None
-    if maps:
-        cm = maps[0]
-        found = _StatusMap(cm, parse_status(cm.status_text or ""), ctx.snapshot.events_for(cm))
-    ctx.cache[key] = found
-    return found
 
 
 # ---- findings ---------------------------------------------------------------------------------
@@ -403,7 +57,7 @@ def autoscaler_findings(ctx: Context, work: Work) -> list[Finding]:
     if pod is None or not work.unscheduled:
         return []
     events = ctx.snapshot.events_for(pod)
-    smap = _status_map(ctx)
+    smap = status_map(ctx)
     findings: list[Finding] = []
     ca = [e for e in events if e.reason in ("NotTriggerScaleUp", "TriggeredScaleUp")]
     if ca:
@@ -414,13 +68,13 @@ def autoscaler_findings(ctx: Context, work: Work) -> list[Finding]:
             nt = parse_not_triggered(latest.message)
             if nt is not None:
                 findings.extend(_from_not_triggered(ctx, work, latest, nt, smap))
-    karpenter = [e for e in events if is_karpenter_event(e) or _is_karpenter_nomination(e)]
+    karpenter = [e for e in events if is_karpenter_event(e) or is_karpenter_nomination(e)]
     if karpenter:
         latest_k = karpenter[-1]
-        if _is_karpenter_nomination(latest_k):
-            findings.extend(_from_karpenter_nomination(ctx, latest_k))
+        if is_karpenter_nomination(latest_k):
+            findings.extend(from_karpenter_nomination(ctx, latest_k))
         else:
-            findings.extend(_from_karpenter(ctx, latest_k))
+            findings.extend(from_karpenter(ctx, latest_k))
     if not ca and not karpenter and smap is not None and smap.status is not None and _node_would_help(events):
         findings.extend(_from_status_only(smap))
     return findings
@@ -435,12 +89,12 @@ def _node_would_help(events: list[Event]) -> bool:
     return parsed.pod_rejection is None and bool(parsed.codes) and not parsed.no_nodes
 
 
-def _group_evidence(smap: _StatusMap | None, g: GroupStatus) -> Evidence:
+def _group_evidence(smap: StatusMap | None, g: GroupStatus) -> Evidence:
     ref = smap.ref if smap else f"ConfigMap/kube-system/{STATUS_CONFIGMAP}"
     return Evidence(ref=ref, field=".data.status", observed=g.text or f"Name: {g.name}")
 
 
-def _status_cmd(smap: _StatusMap | None) -> str:
+def _status_cmd(smap: StatusMap | None) -> str:
     ns = smap.cm.metadata.namespace if smap else "kube-system"
     return f"kubectl -n {ns or 'kube-system'} get configmap {STATUS_CONFIGMAP} -o yaml"
 
@@ -460,7 +114,7 @@ def _raise_max_commands(g: GroupStatus) -> list[str]:
 
 
 def _not_triggered_findings_for_groups(
-    ctx: Context, ev: Event, nt: NotTriggered, smap: _StatusMap | None,
+    ctx: Context, ev: Event, nt: NotTriggered, smap: StatusMap | None,
 ) -> list[Finding]:
     status = smap.status if smap else None
     out: list[Finding] = []
@@ -502,7 +156,7 @@ def _not_triggered_findings_for_groups(
     for r in nt.of_kind(SKIP_BACKOFF):
         backed = [g for g in status.groups if g.scale_up == "Backoff"] if status else []
         if not backed and smap is not None:
-            named = {m.group(1) for e in smap.events if (m := _FAILED_GROUP.fullmatch(e.message.strip()))}
+            named = {m.group(1) for e in smap.events if (m := FAILED_GROUP.fullmatch(e.message.strip()))}
             backed = [g for g in (status.groups if status else ()) if g.name in named]
         if backed:
             for g in backed:
@@ -582,7 +236,7 @@ def _not_triggered_findings_for_groups(
     return out
 
 
-def _backoff_fix(g: GroupStatus, err: str | None, smap: _StatusMap | None) -> Fix:
+def _backoff_fix(g: GroupStatus, err: str | None, smap: StatusMap | None) -> Fix:
     low = (err or "").lower()
     if "quota" in low:
         summary = f"Raise the cloud quota that stopped node group {g.name} from growing (see the error), or use another region/instance type"
@@ -634,7 +288,7 @@ def _template_fix(work: Work, rejected: list[CAReason]) -> Fix:
 
 
 def _from_not_triggered(ctx: Context, work: Work, ev: Event, nt: NotTriggered,
-                        smap: _StatusMap | None) -> list[Finding]:
+                        smap: StatusMap | None) -> list[Finding]:
     out = _not_triggered_findings_for_groups(ctx, ev, nt, smap)
     rejected = nt.of_kind("rejected")
     other = nt.of_kind(CA_OTHER)
@@ -689,12 +343,9 @@ def _codes(reasons: list[CAReason]) -> dict[str, int]:
     return out
 
 
-def _when(ctx: Context, ev: Event) -> str:
-    a = age(ctx.now, ev.last_seen)
-    return f" (said {human_duration(a)} ago)" if a is not None and a >= 0 else ""
 
 
-def _from_triggered(ctx: Context, ev: Event, smap: _StatusMap | None) -> list[Finding]:
+def _from_triggered(ctx: Context, ev: Event, smap: StatusMap | None) -> list[Finding]:
     ups = parse_triggered(ev.message) or ()
     a = age(ctx.now, ev.last_seen)
     groups = ", ".join(f"{u.group} {u.current}->{u.target} (max {u.max_size})" for u in ups) or "(groups not named)"
@@ -743,7 +394,7 @@ def _from_triggered(ctx: Context, ev: Event, smap: _StatusMap | None) -> list[Fi
     )]
 
 
-def _from_status_only(smap: _StatusMap) -> list[Finding]:
+def _from_status_only(smap: StatusMap) -> list[Finding]:
     """No autoscaler event for the pod (events expire after 1h): the map alone can still point at a cause."""
     status = smap.status
     assert status is not None
@@ -783,80 +434,3 @@ def _from_status_only(smap: _StatusMap) -> list[Finding]:
         ))
     return out
 
-
-# ---- Karpenter ----------------------------------------------------------------------------------
-_KARPENTER_PREFIX = "Failed to schedule pod, "
-_KARPENTER_POOL = re.compile(r'incompatible with (nodepool|provisioner) "([^"]+)", (.*)', re.DOTALL)
-
-
-def is_karpenter_event(e: Event) -> bool:
-    """Karpenter also writes FailedScheduling on pods: not the kube-scheduler's message."""
-    return e.reason == "FailedScheduling" and (e.message.startswith(_KARPENTER_PREFIX)
-                                               or e.component.startswith("karpenter"))
-
-
-def _karpenter_reason(detail: str) -> str:
-    low = detail.lower()
-    if "did not tolerate" in low:
-        return "taint"
-    if "no instance type" in low or "exceed limits" in low:
-        return "resources"
-    if "incompatible requirements" in low or "label" in low:
-        return "requirements"
-    return "other"
-
-
-def _from_karpenter(ctx: Context, ev: Event) -> list[Finding]:
-    text = ev.message.removeprefix(_KARPENTER_PREFIX).strip()
-    pools: list[tuple[str, str]] = []
-    for part in text.split("; "):
-        if m := _KARPENTER_POOL.fullmatch(part.strip()):
-            pools.append((m.group(2), m.group(3)))
-    kinds = {_karpenter_reason(d) for _p, d in pools} or {_karpenter_reason(text)}
-    if kinds == {"taint"}:
-        summary = "Every NodePool taints its nodes: add a matching toleration to the pod, or add a NodePool without the taint"
-    elif "resources" in kinds:
-        summary = ("No instance type of the matching NodePool(s) fits the pod's requests and requirements (or the "
-                   "NodePool limits are reached): widen the NodePool's instance requirements/limits or lower the "
-                   "requests")
-    else:
-        summary = "Make one NodePool's requirements, labels and taints compatible with the pod's scheduling constraints"
-    detail = "; ".join(f'nodepool "{p}": {d}' for p, d in pools) or text
-    return [Finding(
-        code=NO_SCALE_UP, severity="error", confidence="certain",
-        cause=f"Karpenter cannot launch a node for the pod{_when(ctx, ev)}: {detail}",
-        evidence=[from_event(ev)],
-        fix=Fix(summary=summary, commands=["kubectl get nodepools -o yaml"]),
-        details={"nodePools": {p: d for p, d in pools}},
-        group_key=f"nodepool={pools[0][0]}" if pools else "autoscaler=karpenter", rank=RANK,
-    )]
-
-
-_KARPENTER_NOMINATED = "Pod should schedule on: "
-
-
-def _is_karpenter_nomination(e: Event) -> bool:
-    return e.reason == "Nominated" and e.message.startswith(_KARPENTER_NOMINATED)
-
-
-def _from_karpenter_nomination(ctx: Context, ev: Event) -> list[Finding]:
-    target = ev.message.removeprefix(_KARPENTER_NOMINATED).strip()
-    a = age(ctx.now, ev.last_seen)
-    if a is not None and a > PROVISION_WINDOW_S:
-        return [Finding(
-            code=NO_SCALE_UP, severity="warning", confidence="likely",
-            cause=(f"Karpenter nominated {target} for this pod {human_duration(a)} ago but the pod is still "
-                   "pending: the node did not become usable for it"),
-            evidence=[from_event(ev)],
-            fix=Fix(summary="Check the NodeClaim's status and events (launch or registration errors)",
-                    commands=["kubectl get nodeclaims -o wide", "kubectl describe nodeclaims"]),
-            group_key="autoscaler=karpenter", rank=RANK,
-        )]
-    ago = f" {human_duration(a)} ago" if a is not None and a >= 0 else ""
-    return [Finding(
-        code=SCALE_UP_IN_PROGRESS, severity="info", confidence="likely",
-        cause=f"Karpenter is launching capacity for this pod{ago}: {target}",
-        evidence=[from_event(ev)],
-        fix=Fix(summary="Wait for the new node to register and become Ready", commands=["kubectl get nodeclaims -w"]),
-        group_key="autoscaler=karpenter", rank=RANK_COMING,
-    )]
