@@ -236,42 +236,41 @@ def run(text: str, *, unscheduled: bool = True) -> list[Finding]:
     return autoscaler_findings(ctx, work)
 
 
+GPU_AT_MAX = {"nodeGroup": "eks-gpu-20240101", "reason": "max node group size reached", "groups": 1, "maxSize": 10,
+              "target": 10, "newNode": {"verified": False, "why": "no Node objects in the input"}}
+
+STAGING_BACKOFF = {"nodeGroup": "eks-worker-group-staging", "reason": "in backoff after failed scale-up",
+                   "groups": 1, "errorCode": None, "errorMessage": STOCKOUT}
+
 CASES = [
     pytest.param(
         pod(selector="pool: gpu")
         + event("NotTriggerScaleUp", MAX_SIZE_MSG, "2026-01-01T00:58:00Z", count=12) + status_map(YAML_STATUS),
-        [
-            Finding(
-                code="autoscaler.no-scale-up", severity="error", confidence="certain",
-                cause=("cluster-autoscaler will not add a node (said 2m ago): node group eks-gpu-20240101 is at its "
-                       "maximum size (10/10 nodes; minSize=0, maxSize=10), so it was skipped (1 max node group size "
-                       "reached)"),
-                evidence=[ev("trainer-0.1", "NotTriggerScaleUp", MAX_SIZE_MSG, " (x12, last 2026-01-01T00:58:00Z)"),
-                          Evidence(ref=CM, field=".data.status", observed=GPU_BLOCK)],
-                fix=Fix(summary=("Raise the maximum size of node group eks-gpu-20240101 above 10 (cloud node group / "
-                                 "the --nodes=<min>:<max>:<name> flag of cluster-autoscaler)"),
-                        commands=["aws autoscaling update-auto-scaling-group --auto-scaling-group-name "
-                                  "eks-gpu-20240101 --max-size 11", STATUS_CMD]),
-                details={"nodeGroup": "eks-gpu-20240101", "reason": "max node group size reached", "groups": 1,
-                         "maxSize": 10, "target": 10},
-                group_key="nodegroup=eks-gpu-20240101", rank=40,
-            ),
-            Finding(
-                code="autoscaler.no-scale-up", severity="error", confidence="certain",
-                cause=("cluster-autoscaler will not add a node (said 2m ago): the template nodes of the node groups it "
-                       "could try do not fit the pod: 2 node(s) didn't match Pod's node affinity/selector; the other "
-                       "groups were skipped (1 max node group size reached)"),
-                evidence=[ev("trainer-0.1", "NotTriggerScaleUp", MAX_SIZE_MSG, " (x12, last 2026-01-01T00:58:00Z)")],
-                fix=Fix(summary=("The node groups cluster-autoscaler tried do not carry the labels the pod selects "
-                                 "(pool=gpu): add them to a node group (for groups scaled to zero on AWS, tag the ASG "
-                                 "k8s.io/cluster-autoscaler/node-template/label/<key>=<value>), or fix the pod's "
-                                 "nodeSelector/affinity"),
-                        commands=["kubectl get nodes -L pool"]),
-                details={"rejected": {"node(s) didn't match Pod's node affinity/selector": 2},
-                         "codes": {"sched.node-affinity": 2}, "wording": ">=1.20"},
-                group_key="autoscaler=no-template-fits", rank=41,
-            ),
-        ],
+        # No Node objects: whether a new node of the group would carry pool=gpu cannot be checked, so
+        # "raise max-size" is likely, not certain, and says what to check.
+        [Finding(
+            code="autoscaler.no-scale-up", severity="error", confidence="likely",
+            cause=("cluster-autoscaler will not add a node (said 2m ago): node group eks-gpu-20240101 is at its "
+                   "maximum size (10/10 nodes; minSize=0, maxSize=10), so it was skipped (1 max node group size "
+                   "reached); the other node groups' template nodes do not fit the pod: 2 node(s) didn't match "
+                   "Pod's node affinity/selector"),
+            evidence=[ev("trainer-0.1", "NotTriggerScaleUp", MAX_SIZE_MSG, " (x12, last 2026-01-01T00:58:00Z)"),
+                      Evidence(ref=CM, field=".data.status", observed=GPU_BLOCK)],
+            fix=Fix(summary=("Raise the maximum size of node group eks-gpu-20240101 above 10 (cloud node group / "
+                             "the --nodes=<min>:<max>:<name> flag of cluster-autoscaler), once you have checked "
+                             "that its nodes satisfy the pod's nodeSelector, affinity and tolerations (not verified: "
+                             "no Node objects in the input). Otherwise: The node groups cluster-autoscaler tried do "
+                             "not carry the labels the pod selects (pool=gpu): add them to a node group (for groups "
+                             "scaled to zero on AWS, tag the ASG "
+                             "k8s.io/cluster-autoscaler/node-template/label/<key>=<value>), or fix the pod's "
+                             "nodeSelector/affinity"),
+                    commands=["aws autoscaling update-auto-scaling-group --auto-scaling-group-name "
+                              "eks-gpu-20240101 --max-size 11", STATUS_CMD]),
+            details={**GPU_AT_MAX, "parts": [GPU_AT_MAX, {
+                "rejected": {"node(s) didn't match Pod's node affinity/selector": 2},
+                "codes": {"sched.node-affinity": 2}, "wording": ">=1.20"}]},
+            group_key="nodegroup=eks-gpu-20240101", rank=40,
+        )],
         id="max-node-group-size-fused-with-yaml-status-names-the-group-at-max",
     ),
     pytest.param(
@@ -300,37 +299,22 @@ CASES = [
         pod("nginx-7474d8bb57-dxt2n", "test", selector="env: staging")
         + event("NotTriggerScaleUp", OLD_BACKOFF_MSG, "2026-01-01T00:55:00Z", name="nginx-7474d8bb57-dxt2n", ns="test")
         + CM_EVENT + status_map(TEXT_STATUS),
-        [
-            Finding(
-                code="autoscaler.no-scale-up", severity="error", confidence="certain",
-                cause=("cluster-autoscaler will not add a node (said 5m ago): node group eks-worker-group-staging is "
-                       f"in backoff after a failed scale-up: {STOCKOUT}"),
-                evidence=[ev("nginx-7474d8bb57-dxt2n.1", "NotTriggerScaleUp", OLD_BACKOFF_MSG, ns="test"),
-                          Evidence(ref=CM, field=".data.status", observed=STAGING_LINES), CM_EVENT_EVIDENCE],
-                fix=Fix(summary=("The cloud has no capacity for node group eks-worker-group-staging's instance type: "
-                                 "add another instance type or zone"),
-                        commands=[STATUS_CMD, "kubectl get events -A --field-selector "
-                                              "involvedObject.name=cluster-autoscaler-status"]),
-                details={"nodeGroup": "eks-worker-group-staging", "reason": "in backoff after failed scale-up",
-                         "groups": 1, "errorCode": None, "errorMessage": STOCKOUT},
-                group_key="nodegroup=eks-worker-group-staging", rank=40,
-            ),
-            Finding(
-                code="autoscaler.no-scale-up", severity="error", confidence="certain",
-                cause=("cluster-autoscaler will not add a node (said 5m ago): the template nodes of the node groups it "
-                       "could try do not fit the pod: 1 node(s) didn't match Pod's node affinity/selector; the other "
-                       "groups were skipped (1 in backoff after failed scale-up)"),
-                evidence=[ev("nginx-7474d8bb57-dxt2n.1", "NotTriggerScaleUp", OLD_BACKOFF_MSG, ns="test")],
-                fix=Fix(summary=("The node groups cluster-autoscaler tried do not carry the labels the pod selects "
-                                 "(env=staging): add them to a node group (for groups scaled to zero on AWS, tag the "
-                                 "ASG k8s.io/cluster-autoscaler/node-template/label/<key>=<value>), or fix the pod's "
-                                 "nodeSelector/affinity"),
-                        commands=["kubectl get nodes -L env"]),
-                details={"rejected": {"node(s) didn't match node selector": 1}, "codes": {"sched.node-affinity": 1},
-                         "wording": "1.14-1.19"},
-                group_key="autoscaler=no-template-fits", rank=41,
-            ),
-        ],
+        [Finding(
+            code="autoscaler.no-scale-up", severity="error", confidence="certain",
+            cause=("cluster-autoscaler will not add a node (said 5m ago): node group eks-worker-group-staging is "
+                   f"in backoff after a failed scale-up: {STOCKOUT}; the other node groups' template nodes do not "
+                   "fit the pod: 1 node(s) didn't match Pod's node affinity/selector"),
+            evidence=[ev("nginx-7474d8bb57-dxt2n.1", "NotTriggerScaleUp", OLD_BACKOFF_MSG, ns="test"),
+                      Evidence(ref=CM, field=".data.status", observed=STAGING_LINES), CM_EVENT_EVIDENCE],
+            fix=Fix(summary=("The cloud has no capacity for node group eks-worker-group-staging's instance type: "
+                             "add another instance type or zone"),
+                    commands=[STATUS_CMD, "kubectl get events -A --field-selector "
+                                          "involvedObject.name=cluster-autoscaler-status"]),
+            details={**STAGING_BACKOFF, "parts": [STAGING_BACKOFF, {
+                "rejected": {"node(s) didn't match node selector": 1}, "codes": {"sched.node-affinity": 1},
+                "wording": "1.14-1.19"}]},
+            group_key="nodegroup=eks-worker-group-staging", rank=40,
+        )],
         id="ca-1.19-wording-backoff-fused-with-text-status-and-failed-scale-up-event",
     ),
     pytest.param(
@@ -371,38 +355,24 @@ CASES = [
     ),
     pytest.param(
         pod() + event("NotTriggerScaleUp", DASK_MSG, "2026-01-01T00:59:30Z"),
-        [
-            Finding(
-                code="autoscaler.no-scale-up", severity="error", confidence="certain",
-                cause=("cluster-autoscaler will not add a node (said 30s ago): 1 node group(s) are in backoff after a "
-                       "failed scale-up (cloud quota, instance stockout or nodes that never registered)"),
-                evidence=[ev("trainer-0.1", "NotTriggerScaleUp", DASK_MSG)],
-                fix=Fix(summary=("Find the failed scale-up in the cluster-autoscaler status/logs and fix its cause "
-                                 "(quota, instance availability, node bootstrap); CA retries after the backoff"),
-                        commands=[STATUS_CMD, "kubectl -n kube-system logs deploy/cluster-autoscaler | grep -i "
-                                              "'scale-up'"]),
-                details={"reason": "in backoff after failed scale-up", "groups": 1},
-                group_key="autoscaler=backoff", rank=40,
-            ),
-            Finding(
-                code="autoscaler.no-scale-up", severity="error", confidence="certain",
-                cause=("cluster-autoscaler will not add a node (said 30s ago): the template nodes of the node groups "
-                       "it could try do not fit the pod: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) "
-                       "had untolerated taint {k8s.dask.org_dedicated: worker}; the other groups were skipped (1 in "
-                       "backoff after failed scale-up)"),
-                evidence=[ev("trainer-0.1", "NotTriggerScaleUp", DASK_MSG)],
-                fix=Fix(summary=("The node groups cluster-autoscaler tried do not carry the labels the pod selects: "
-                                 "add them to a node group (for groups scaled to zero on AWS, tag the ASG "
-                                 "k8s.io/cluster-autoscaler/node-template/label/<key>=<value>), or fix the pod's "
-                                 "nodeSelector/affinity"),
-                        commands=["kubectl get nodes --show-labels"]),
-                details={"rejected": {"node(s) didn't match Pod's node affinity/selector": 1,
-                                      "node(s) had taint {k8s.dask.org_dedicated: worker}, that the pod didn't "
-                                      "tolerate": 1},
-                         "codes": {"sched.node-affinity": 1, "sched.untolerated-taint": 1}, "wording": ">=1.20"},
-                group_key="autoscaler=no-template-fits", rank=41,
-            ),
-        ],
+        [Finding(
+            code="autoscaler.no-scale-up", severity="error", confidence="certain",
+            cause=("cluster-autoscaler will not add a node (said 30s ago): 1 node group(s) are in backoff after a "
+                   "failed scale-up (cloud quota, instance stockout or nodes that never registered); the other node "
+                   "groups' template nodes do not fit the pod: 1 node(s) didn't match Pod's node affinity/selector, "
+                   "1 node(s) had untolerated taint {k8s.dask.org_dedicated: worker}"),
+            evidence=[ev("trainer-0.1", "NotTriggerScaleUp", DASK_MSG)],
+            fix=Fix(summary=("Find the failed scale-up in the cluster-autoscaler status/logs and fix its cause "
+                             "(quota, instance availability, node bootstrap); CA retries after the backoff"),
+                    commands=[STATUS_CMD, "kubectl -n kube-system logs deploy/cluster-autoscaler | grep -i "
+                                          "'scale-up'"]),
+            details={"reason": "in backoff after failed scale-up", "groups": 1, "parts": [
+                {"reason": "in backoff after failed scale-up", "groups": 1},
+                {"rejected": {"node(s) didn't match Pod's node affinity/selector": 1,
+                              "node(s) had taint {k8s.dask.org_dedicated: worker}, that the pod didn't tolerate": 1},
+                 "codes": {"sched.node-affinity": 1, "sched.untolerated-taint": 1}, "wording": ">=1.20"}]},
+            group_key="autoscaler=backoff", rank=40,
+        )],
         id="taint-reason-with-comma-and-backoff-without-status-real-2i2c-infrastructure-2185",
     ),
     pytest.param(
@@ -696,3 +666,106 @@ def test_initializing_text_status() -> None:
     st = parse_status("Cluster-autoscaler status at 2026-01-01 00:00:01.1 +0000 UTC:\nInitializing")
     assert st is not None
     assert (st.format, st.autoscaler_status, st.groups) == ("text", "Initializing", ())
+
+
+def node(name: str, labels: dict[str, str], *, cpu: str = "4", memory: str = "16Gi") -> str:
+    lab = ", ".join(f"{k}: {v}" for k, v in {"kubernetes.io/hostname": name, **labels}.items())
+    return f"""---
+apiVersion: v1
+kind: Node
+metadata: {{name: {name}, labels: {{{lab}}}}}
+status:
+  allocatable: {{cpu: "{cpu}", memory: {memory}, pods: "110"}}
+  conditions: [{{type: Ready, status: "True"}}]
+"""
+
+
+GPU_NODE_POOL = {"eks.amazonaws.com/nodegroup": "gpu"}
+AT_MAX_WITH_NODES = pod(selector="pool: gpu") + event("NotTriggerScaleUp", MAX_SIZE_MSG, "2026-01-01T00:58:00Z")
+AT_MAX_EVIDENCE = [ev("trainer-0.1", "NotTriggerScaleUp", MAX_SIZE_MSG),
+                   Evidence(ref=CM, field=".data.status", observed=GPU_BLOCK)]
+RAISE_GPU = ("Raise the maximum size of node group eks-gpu-20240101 above 10 (cloud node group / the "
+             "--nodes=<min>:<max>:<name> flag of cluster-autoscaler)")
+REJECTED_PART = {"rejected": {"node(s) didn't match Pod's node affinity/selector": 2},
+                 "codes": {"sched.node-affinity": 2}, "wording": ">=1.20"}
+SELECTOR_FIX = Fix(summary=("The node groups cluster-autoscaler tried do not carry the labels the pod selects "
+                            "(pool=gpu): add them to a node group (for groups scaled to zero on AWS, tag the ASG "
+                            "k8s.io/cluster-autoscaler/node-template/label/<key>=<value>), or fix the pod's "
+                            "nodeSelector/affinity"),
+                   commands=["kubectl get nodes -L pool"])
+
+
+def at_max_details(new_node: dict[str, object]) -> dict[str, object]:
+    part = {"nodeGroup": "eks-gpu-20240101", "reason": "max node group size reached", "groups": 1, "maxSize": 10,
+            "target": 10, "newNode": new_node}
+    return {**part, "parts": [part, REJECTED_PART]}
+
+
+@pytest.mark.parametrize(("nodes", "expected"), [
+    pytest.param(
+        node("gpu-a", {**GPU_NODE_POOL, "pool": "gpu"}),
+        Finding(
+            code="autoscaler.no-scale-up", severity="error", confidence="certain",
+            cause=("cluster-autoscaler will not add a node (said 2m ago): node group eks-gpu-20240101 is at its "
+                   "maximum size (10/10 nodes; minSize=0, maxSize=10), so it was skipped (1 max node group size "
+                   "reached); the other node groups' template nodes do not fit the pod: 2 node(s) didn't match "
+                   "Pod's node affinity/selector"),
+            evidence=[*AT_MAX_EVIDENCE, Evidence(ref="Node/gpu-a", field=".metadata.labels",
+                                                 observed="eks.amazonaws.com/nodegroup=gpu")],
+            fix=Fix(summary=(RAISE_GPU + ": a new node like gpu-a (same labels and taints, only its DaemonSet pods) "
+                             "would take the pod"),
+                    commands=["aws autoscaling update-auto-scaling-group --auto-scaling-group-name "
+                              "eks-gpu-20240101 --max-size 11", STATUS_CMD]),
+            details=at_max_details({"verified": True, "template": "gpu-a", "poolLabel": "eks.amazonaws.com/nodegroup=gpu",
+                                    "fits": True, "failures": []}),
+            group_key="nodegroup=eks-gpu-20240101", rank=40,
+        ),
+        id="group-at-max-whose-new-node-takes-the-pod-raise-max-size-verified",
+    ),
+    pytest.param(
+        node("gpu-a", {**GPU_NODE_POOL, "pool": "general"}),
+        Finding(
+            code="autoscaler.no-scale-up", severity="error", confidence="certain",
+            cause=("cluster-autoscaler will not add a node (said 2m ago): node group eks-gpu-20240101 is at its "
+                   "maximum size (10/10 nodes; minSize=0, maxSize=10), so it was skipped (1 max node group size "
+                   "reached); but a larger maximum would not help: a new node like gpu-a would reject the pod too "
+                   "(NodeAffinity: node(s) didn't match Pod's node affinity/selector); the other node groups' "
+                   "template nodes do not fit the pod: 2 node(s) didn't match Pod's node affinity/selector"),
+            evidence=[*AT_MAX_EVIDENCE, Evidence(ref="Node/gpu-a", field=".metadata.labels",
+                                                 observed="eks.amazonaws.com/nodegroup=gpu")],
+            # No group can take the pod: the fix is the pod's selector (or a group carrying pool=gpu).
+            fix=SELECTOR_FIX,
+            details={**REJECTED_PART, "parts": at_max_details({
+                "verified": True, "template": "gpu-a", "poolLabel": "eks.amazonaws.com/nodegroup=gpu", "fits": False,
+                "failures": [{"plugin": "NodeAffinity",
+                              "reasons": ["node(s) didn't match Pod's node affinity/selector"]}]})["parts"]},
+            group_key="autoscaler=no-template-fits", rank=40,
+        ),
+        id="group-at-max-whose-new-node-misses-the-selector-raising-max-size-would-not-help",
+    ),
+    pytest.param(
+        node("gpu-a", {"pool": "gpu"}),
+        Finding(
+            code="autoscaler.no-scale-up", severity="error", confidence="likely",
+            cause=("cluster-autoscaler will not add a node (said 2m ago): node group eks-gpu-20240101 is at its "
+                   "maximum size (10/10 nodes; minSize=0, maxSize=10), so it was skipped (1 max node group size "
+                   "reached); the other node groups' template nodes do not fit the pod: 2 node(s) didn't match "
+                   "Pod's node affinity/selector"),
+            evidence=AT_MAX_EVIDENCE,
+            fix=Fix(summary=(RAISE_GPU + ", once you have checked that its nodes satisfy the pod's nodeSelector, "
+                             "affinity and tolerations (not verified: no node in the input has a node-pool label "
+                             "(eks.amazonaws.com/nodegroup, ...) naming eks-gpu-20240101). Otherwise: "
+                             + SELECTOR_FIX.summary),
+                    commands=["aws autoscaling update-auto-scaling-group --auto-scaling-group-name "
+                              "eks-gpu-20240101 --max-size 11", STATUS_CMD]),
+            details=at_max_details({"verified": False, "why": "no node in the input has a node-pool label "
+                                    "(eks.amazonaws.com/nodegroup, ...) naming eks-gpu-20240101"}),
+            group_key="nodegroup=eks-gpu-20240101", rank=40,
+        ),
+        id="group-at-max-with-no-node-labelled-as-its-member-is-likely-and-says-what-to-check",
+    ),
+])
+def test_raise_max_size_is_verified_on_a_new_node_of_the_group(nodes: str, expected: Finding) -> None:
+    """CA skips a group at max before simulating its template, so its event cannot say whether a bigger
+    group helps: podwhy checks a new node shaped like one of the group's nodes (issue 17)."""
+    assert run(AT_MAX_WITH_NODES + nodes + status_map(YAML_STATUS)) == [expected]

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from podwhy.analyzers.resources import container_requests, to_units
+from podwhy.analyzers.scheduling import newnode
 from podwhy.analyzers.scheduling.causes import Cause
 from podwhy.analyzers.scheduling.framework import ClusterState, Status
 from podwhy.analyzers.scheduling.plugins import node_affinity, node_resources_fit, taint_toleration
@@ -213,7 +214,7 @@ def _capacity_fix(cs: ClusterState, rec: Recomputed, cause: Cause) -> tuple[str,
     if template is None:
         return None
     ni = cs.infos[template]
-    ds_pods = [p for p in ni.pods if any(r.kind == "DaemonSet" for r in p.metadata.owner_references)]
+    ds_pods = newnode.daemonset_pods(cs, template)
     ds_use: dict[str, int] = {}
     for p in ds_pods:
         for k, v in cs.requests_of(p).items():
@@ -229,9 +230,8 @@ def _capacity_fix(cs: ClusterState, rec: Recomputed, cause: Cause) -> tuple[str,
     pods_needed = len(ds_pods) + 1
     if to_units({"pods": alloc.get("pods", 0)}).get("pods", 0) < pods_needed:
         alloc["pods"] = str(pods_needed)
-    name = f"{template}-like"
-    node = msgspec.structs.replace(ni.node, metadata=msgspec.structs.replace(ni.node.metadata, name=name),
-                                   status=msgspec.structs.replace(ni.node.status, allocatable=alloc))
+    node, _ = newnode.like(cs, template, alloc)
+    name = node.metadata.name
     cs2 = cs.replacing(added=[(node, ds_pods)])
     feas = feasible_with_pod(cs2, pod, only=[name])
     if name not in feas:

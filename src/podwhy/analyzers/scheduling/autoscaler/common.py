@@ -19,3 +19,15 @@ def when(ctx: Context, ev: Event) -> str:
     """` (said 5m ago)`: how old the autoscaler's word is."""
     a = age(ctx.now, ev.last_seen)
     return f" (said {human_duration(a)} ago)" if a is not None and a >= 0 else ""
+
+
+# Which of the reasons CA gives for one pod carries the fix, when it gives several (findings._fuse):
+# the one whose removal adds a node that takes the pod first, a reason that is no fix at all last.
+PRIO_FITS = 0  # a group at max whose new node is verified to take the pod: raise its maximum
+PRIO_BACKOFF = 1  # a group that would grow once its cloud error is fixed
+PRIO_NOT_READY = 2  # a group whose nodes do not register: fix them and CA grows it again
+PRIO_LIMIT = 3  # a cluster-wide limit (max nodes, cores, memory, quota)
+PRIO_UNVERIFIED = 4  # a group at max that could not be checked against the pod
+PRIO_TEMPLATE = 5  # groups CA simulated and whose template rejects the pod
+PRIO_OTHER = 6  # an expansion CA dropped for another reason (read its logs)
+PRIO_WOULD_NOT_FIT = 7  # a group at max whose new node would reject the pod anyway: not a fix

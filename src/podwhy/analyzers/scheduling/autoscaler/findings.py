@@ -8,11 +8,22 @@ Karpenter's events are read by `karpenter.py`.
 from __future__ import annotations
 
 import re
+from typing import Any
+
+import msgspec
 
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
 from podwhy.analyzers.scheduling.autoscaler.common import (
     NO_SCALE_UP,
+    PRIO_BACKOFF,
+    PRIO_FITS,
+    PRIO_LIMIT,
+    PRIO_NOT_READY,
+    PRIO_OTHER,
+    PRIO_TEMPLATE,
+    PRIO_UNVERIFIED,
+    PRIO_WOULD_NOT_FIT,
     PROVISION_WINDOW_S,
     RANK,
     RANK_COMING,
@@ -31,6 +42,7 @@ from podwhy.analyzers.scheduling.autoscaler.events import (
     parse_not_triggered,
     parse_triggered,
 )
+from podwhy.analyzers.scheduling.autoscaler.groups import POOL_LABELS, group_nodes
 from podwhy.analyzers.scheduling.autoscaler.karpenter import (
     from_karpenter,
     from_karpenter_nomination,
@@ -44,8 +56,11 @@ from podwhy.analyzers.scheduling.autoscaler.status import (
     StatusMap,
     status_map,
 )
+from podwhy.analyzers.scheduling.framework import Status
 from podwhy.analyzers.scheduling.message import parse_failed_scheduling
-from podwhy.findings import Evidence, Finding, Fix
+from podwhy.analyzers.scheduling.newnode import verdict_on_new_node
+from podwhy.analyzers.scheduling.recompute import cluster, filter_key
+from podwhy.findings import Confidence, Evidence, Finding, Fix
 from podwhy.model import Event
 from podwhy.timeutil import age, human_duration
 
@@ -114,10 +129,11 @@ def _raise_max_commands(g: GroupStatus) -> list[str]:
 
 
 def _not_triggered_findings_for_groups(
-    ctx: Context, ev: Event, nt: NotTriggered, smap: StatusMap | None,
-) -> list[Finding]:
+    ctx: Context, work: Work, ev: Event, nt: NotTriggered, smap: StatusMap | None,
+) -> list[tuple[int, Finding]]:
+    """One (priority, part) per reason CA gave; `_fuse` makes them one finding."""
     status = smap.status if smap else None
-    out: list[Finding] = []
+    out: list[tuple[int, Finding]] = []
     evid = from_event(ev)
     when = _when(ctx, ev)
     # Node groups at their max size.
@@ -126,20 +142,9 @@ def _not_triggered_findings_for_groups(
         if at_max:
             sure = len(at_max) == r.count
             for g in at_max:
-                out.append(Finding(
-                    code=NO_SCALE_UP, severity="error", confidence="certain" if sure else "likely",
-                    cause=(f"cluster-autoscaler will not add a node{when}: node group {g.name} is at its maximum size "
-                           f"({g.size_text()}), so it was skipped ({r.count} {r.reason})"),
-                    evidence=[evid, _group_evidence(smap, g)],
-                    fix=Fix(summary=f"Raise the maximum size of node group {g.name} above {g.max_size} "
-                                    "(cloud node group / the --nodes=<min>:<max>:<name> flag of cluster-autoscaler)",
-                            commands=[*_raise_max_commands(g), _status_cmd(smap)]),
-                    details={"nodeGroup": g.name, "reason": r.reason, "groups": r.count,
-                             "maxSize": g.max_size, "target": g.cloud_provider_target},
-                    group_key=f"nodegroup={g.name}", rank=RANK,
-                ))
+                out.append(_at_max(ctx, work, g, r, sure, evid, when, smap))
         else:
-            out.append(Finding(
+            out.append((PRIO_UNVERIFIED, Finding(
                 code=NO_SCALE_UP, severity="error", confidence="certain",
                 cause=(f"cluster-autoscaler will not add a node{when}: {r.count} node group(s) are at their maximum "
                        "size (the status ConfigMap, which names them, is not in the snapshot)"
@@ -151,7 +156,7 @@ def _not_triggered_findings_for_groups(
                         commands=[_status_cmd(smap)]),
                 details={"reason": r.reason, "groups": r.count},
                 group_key="autoscaler=max-node-group-size", rank=RANK,
-            ))
+            )))
     # Node groups in backoff after a failed scale-up.
     for r in nt.of_kind(SKIP_BACKOFF):
         backed = [g for g in status.groups if g.scale_up == "Backoff"] if status else []
@@ -166,7 +171,7 @@ def _not_triggered_findings_for_groups(
                 ev_list = [evid, _group_evidence(smap, g)]
                 if failures:
                     ev_list.append(from_event(failures[-1][0]))
-                out.append(Finding(
+                out.append((PRIO_BACKOFF, Finding(
                     code=NO_SCALE_UP, severity="error", confidence="certain" if len(backed) == r.count else "likely",
                     cause=(f"cluster-autoscaler will not add a node{when}: node group {g.name} is in backoff after a "
                            f"failed scale-up" + (f": {err}" if err else "")),
@@ -175,9 +180,9 @@ def _not_triggered_findings_for_groups(
                     details={"nodeGroup": g.name, "reason": r.reason, "groups": r.count,
                              "errorCode": g.backoff_code, "errorMessage": g.backoff_message or err},
                     group_key=f"nodegroup={g.name}", rank=RANK,
-                ))
+                )))
         else:
-            out.append(Finding(
+            out.append((PRIO_BACKOFF, Finding(
                 code=NO_SCALE_UP, severity="error", confidence="certain",
                 cause=(f"cluster-autoscaler will not add a node{when}: {r.count} node group(s) are in backoff after a "
                        "failed scale-up (cloud quota, instance stockout or nodes that never registered)"),
@@ -188,7 +193,7 @@ def _not_triggered_findings_for_groups(
                                   "kubectl -n kube-system logs deploy/cluster-autoscaler | grep -i 'scale-up'"]),
                 details={"reason": r.reason, "groups": r.count},
                 group_key="autoscaler=backoff", rank=RANK,
-            ))
+            )))
     # Unhealthy node groups.
     for r in nt.of_kind(SKIP_NOT_READY):
         sick = [g for g in status.groups if g.health == "Unhealthy"] if status else []
@@ -200,7 +205,7 @@ def _not_triggered_findings_for_groups(
                                                                  "registered", "longUnregistered")
                                   if k in tg.counts)
             name = tg.name if tg else f"{r.count} node group(s)"
-            out.append(Finding(
+            out.append((PRIO_NOT_READY, Finding(
                 code=NO_SCALE_UP, severity="error", confidence="certain" if tg is None or len(sick) == r.count
                 else "likely",
                 cause=(f"cluster-autoscaler will not add a node{when}: {name} is not ready for scale-up "
@@ -212,7 +217,7 @@ def _not_triggered_findings_for_groups(
                         commands=["kubectl get nodes -o wide", _status_cmd(smap)]),
                 details={"nodeGroup": tg.name if tg else None, "reason": r.reason, "groups": r.count},
                 group_key=f"nodegroup={tg.name}" if tg else "autoscaler=not-ready", rank=RANK,
-            ))
+            )))
     # Cluster-wide limits and quotas.
     for r in nt.of_kind(SKIP_CLUSTER_LIMIT) + nt.of_kind(SKIP_QUOTA):
         if r.kind == SKIP_QUOTA:
@@ -226,14 +231,85 @@ def _not_triggered_findings_for_groups(
                        "or the node auto-provisioning limits)")
             cmds = ["kubectl -n kube-system get deploy cluster-autoscaler -o yaml | grep -e --cores-total "
                     "-e --memory-total"]
-        out.append(Finding(
+        out.append((PRIO_LIMIT, Finding(
             code=NO_SCALE_UP, severity="error", confidence="certain",
             cause=f"cluster-autoscaler will not add a node{when}: {r.reason}" + (
                 f" ({r.count} node group(s))" if r.count else ""),
             evidence=[evid], fix=Fix(summary=summary, commands=cmds),
             details={"reason": r.reason, "groups": r.count}, group_key="autoscaler=cluster-limit", rank=RANK,
-        ))
+        )))
     return out
+
+
+def _new_node_check(ctx: Context, work: Work, g: GroupStatus) -> tuple[str, str, list[Status]] | str:
+    """(pool label, template node, the pod's failing filters on a new node like it: empty = it fits), or
+    why the check cannot be made. Memoised per filter class: pods with equal filter inputs agree."""
+    pod = work.pod
+    snap = ctx.snapshot
+    if pod is None or not snap.has("Node"):
+        return "no Node objects in the input"
+    found = group_nodes(snap.nodes, g.name)
+    if found is None:
+        return f"no node in the input has a node-pool label ({POOL_LABELS[0]}, ...) naming {g.name}"
+    label, nodes = found
+    cs = cluster(ctx)
+    names = sorted((n.metadata.name for n in nodes if n.metadata.name in cs.infos),
+                   key=lambda n: (cs.infos[n].node.spec.unschedulable, n))
+    if not names:
+        return f"the nodes labelled {label} are not in the scheduler's view"
+    key = f"autoscaler.new-node.{names[0]}.{filter_key(cs, pod)}"
+    got = ctx.cache.get(key)
+    if got is None:
+        got = ctx.cache[key] = verdict_on_new_node(cs, pod, names[0])
+    return label, names[0], got
+
+
+def _at_max(ctx: Context, work: Work, g: GroupStatus, r: CAReason, sure: bool, evid: Evidence, when: str,
+            smap: StatusMap | None) -> tuple[int, Finding]:
+    """A node group at its maximum size. Raising the maximum is a fix only if a new node of the group
+    would take the pod: CA skips a group at max before it simulates its template, so its event cannot
+    say; podwhy checks a new node shaped like one of the group's nodes with the scheduler's filters."""
+    head = f"node group {g.name} is at its maximum size ({g.size_text()}), so it was skipped ({r.count} {r.reason})"
+    raise_it = f"Raise the maximum size of node group {g.name} above {g.max_size}"
+    where = "(cloud node group / the --nodes=<min>:<max>:<name> flag of cluster-autoscaler)"
+    details: dict[str, Any] = {"nodeGroup": g.name, "reason": r.reason, "groups": r.count,
+                               "maxSize": g.max_size, "target": g.cloud_provider_target}
+    check = _new_node_check(ctx, work, g)
+    evidence = [evid, _group_evidence(smap, g)]
+    confidence: Confidence
+    if isinstance(check, str):
+        prio, confidence = PRIO_UNVERIFIED, "likely"
+        summary = (f"{raise_it} {where}, once you have checked that its nodes satisfy the pod's nodeSelector, "
+                   f"affinity and tolerations (not verified: {check})")
+        details["newNode"] = {"verified": False, "why": check}
+    else:
+        label, template, failures = check
+        details["newNode"] = {"verified": True, "template": template, "poolLabel": label,
+                              "fits": not failures,
+                              "failures": [{"plugin": st.plugin, "reasons": list(st.reasons)} for st in failures]}
+        evidence.append(Evidence(ref=f"Node/{template}", field=".metadata.labels", observed=label))
+        if not failures:
+            prio, confidence = PRIO_FITS, "certain" if sure else "likely"
+            summary = (f"{raise_it} {where}: a new node like {template} (same labels and taints, only its "
+                       "DaemonSet pods) would take the pod")
+        else:
+            why = "; ".join(f"{st.plugin}: {', '.join(st.reasons)}" for st in failures)
+            head += (f"; but a larger maximum would not help: a new node like {template} would reject the pod "
+                     f"too ({why})")
+            return PRIO_WOULD_NOT_FIT, Finding(
+                code=NO_SCALE_UP, severity="error", confidence="certain" if sure else "likely",
+                cause=f"cluster-autoscaler will not add a node{when}: {head}",
+                evidence=evidence,
+                fix=Fix(summary=(f"Raising {g.name}'s maximum would not help: make the pod fit its nodes ({why}) or "
+                                 "give it a node group whose nodes do"),
+                        commands=[f"kubectl get nodes -l {label} --show-labels"]),
+                details=details, group_key=f"nodegroup={g.name}", rank=RANK)
+    return prio, Finding(
+        code=NO_SCALE_UP, severity="error", confidence=confidence,
+        cause=f"cluster-autoscaler will not add a node{when}: {head}",
+        evidence=evidence,
+        fix=Fix(summary=summary, commands=[*_raise_max_commands(g), _status_cmd(smap)]),
+        details=details, group_key=f"nodegroup={g.name}", rank=RANK)
 
 
 def _backoff_fix(g: GroupStatus, err: str | None, smap: StatusMap | None) -> Fix:
@@ -289,28 +365,24 @@ def _template_fix(work: Work, rejected: list[CAReason]) -> Fix:
 
 def _from_not_triggered(ctx: Context, work: Work, ev: Event, nt: NotTriggered,
                         smap: StatusMap | None) -> list[Finding]:
-    out = _not_triggered_findings_for_groups(ctx, ev, nt, smap)
+    parts = _not_triggered_findings_for_groups(ctx, work, ev, nt, smap)
     rejected = nt.of_kind("rejected")
     other = nt.of_kind(CA_OTHER)
     when = _when(ctx, ev)
     if rejected:
-        parts = ", ".join(f"{r.count} {r.info.normalized if r.info is not None else r.reason}" for r in rejected)
-        skipped = [r for r in nt.reasons if r.kind not in ("rejected", CA_OTHER)]
-        if skipped:
-            what = ("the template nodes of the node groups it could try do not fit the pod: " + parts
-                    + "; the other groups were skipped (" + ", ".join(f"{r.count} {r.reason}" for r in skipped) + ")")
-        else:
-            what = f"no node group's template node fits the pod: {parts}"
-        out.append(Finding(
+        listed = ", ".join(f"{r.count} {r.info.normalized if r.info is not None else r.reason}" for r in rejected)
+        what = (f"the other node groups' template nodes do not fit the pod: {listed}" if parts
+                else f"no node group's template node fits the pod: {listed}")
+        parts.append((PRIO_TEMPLATE, Finding(
             code=NO_SCALE_UP, severity="error", confidence="certain",
             cause=f"cluster-autoscaler will not add a node{when}: {what}",
             evidence=[from_event(ev)], fix=_template_fix(work, rejected),
             details={"rejected": {r.reason: r.count for r in rejected},
                      "codes": _codes(rejected), "wording": nt.wording},
-            group_key="autoscaler=no-template-fits", rank=RANK + 1 if out else RANK,
-        ))
+            group_key="autoscaler=no-template-fits", rank=RANK,
+        )))
     for r in other:
-        out.append(Finding(
+        parts.append((PRIO_OTHER, Finding(
             code=NO_SCALE_UP, severity="warning", confidence="certain",
             cause=f"cluster-autoscaler will not add a node{when}: {r.count} node group(s): {r.reason}",
             evidence=[from_event(ev)],
@@ -318,10 +390,10 @@ def _from_not_triggered(ctx: Context, work: Work, ev: Event, nt: NotTriggered,
                     commands=["kubectl -n kube-system logs deploy/cluster-autoscaler | grep -i "
                               f"{work.namespace}/{work.name}"]),
             details={"reason": r.reason, "groups": r.count}, group_key="autoscaler=expansion-failed",
-            rank=RANK + 1 if out else RANK,
-        ))
+            rank=RANK,
+        )))
     if not nt.reasons:
-        out.append(Finding(
+        return [Finding(
             code=NO_SCALE_UP, severity="error", confidence="likely",
             cause=(f"cluster-autoscaler will not add a node{when} and names no node group: it considered none "
                    "for this pod (no node groups configured or discovered, or only node groups that do not exist yet)"),
@@ -331,8 +403,31 @@ def _from_not_triggered(ctx: Context, work: Work, ev: Event, nt: NotTriggered,
                              "this pod"),
                     commands=[_status_cmd(smap), "kubectl -n kube-system logs deploy/cluster-autoscaler | tail -50"]),
             details={"wording": nt.wording}, group_key="autoscaler=no-node-groups", rank=RANK,
-        ))
-    return out
+        )]
+    return [_fuse(parts, when)] if parts else []
+
+
+def _fuse(parts: list[tuple[int, Finding]], when: str) -> Finding:
+    """One finding per pod for one autoscaler event: every group's reason in the cause (in CA's order),
+    the evidence once each, and the fix of the part most likely to let the pod run (PRIO_*)."""
+    if len(parts) == 1:
+        return parts[0][1]
+    prefix = f"cluster-autoscaler will not add a node{when}: "
+    primary = min(parts, key=lambda p: p[0])[1]
+    evidence: list[Evidence] = []
+    for _, f in parts:
+        evidence.extend(e for e in f.evidence if e not in evidence)
+    fix = primary.fix
+    others = [f.fix.summary for _, f in sorted(parts, key=lambda p: p[0])
+              if f is not primary and f.fix is not None and f.fix.summary != (fix.summary if fix else None)]
+    if fix is not None and others and primary.confidence != "certain":
+        fix = msgspec.structs.replace(fix, summary=fix.summary + ". Otherwise: " + "; or: ".join(others))
+    return msgspec.structs.replace(
+        primary,
+        severity="error" if any(f.severity == "error" for _, f in parts) else primary.severity,
+        cause=prefix + "; ".join(f.cause.removeprefix(prefix) for _, f in parts),
+        evidence=evidence, fix=fix,
+        details={**(primary.details or {}), "parts": [f.details for _, f in parts]})
 
 
 def _codes(reasons: list[CAReason]) -> dict[str, int]:
