@@ -12,6 +12,7 @@ import pytest
 from podwhy.cli import main
 from podwhy.diagnose import diagnose
 from podwhy.render import markdown
+from podwhy.render.order import by_impact
 from podwhy.snapshot import SourceInfo
 from podwhy.snapshot.build import build_snapshot
 from podwhy.snapshot.sources.files import load_paths
@@ -49,11 +50,11 @@ def test_parts_fit_and_keep_every_subject_once(name: str, limit: int, parts: int
         assert chunk.count("```") % 2 == 0, f"part {k} leaves a code block open"
         heading = f"# podwhy report (part {k}/{n})"
         assert chunk.startswith(heading if k == 1 else f"<!-- podwhy part {k}/{n} -->\n{heading}\n")
-    # Each subject exactly once, in the report's order, and each in the first part's table.
+    # Each subject exactly once, in the report's order, and each in the first part's table (by impact).
     assert _headings(text) == [f"`{s.ref}`" for s in report.subjects]
     table = chunks[0].split("| subject | state | first cause |", 1)[1].split("\n\n", 1)[0]
     rows = re.findall(r"(?m)^\| (`[^`]+`) \|", table)
-    refs = [f"`{s.ref}`" for s in report.subjects]
+    refs = [f"`{s.ref}`" for s in by_impact(report)]
     if rows != refs:  # a table cut to fit says how much it shows
         assert rows == refs[:len(rows)] and f"shows {len(rows)} of {len(refs)} subjects" in chunks[0]
 

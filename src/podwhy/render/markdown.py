@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from podwhy.findings import Report
+from podwhy.render.order import by_impact
 from podwhy.render.sanitize import clean
 
 
@@ -36,9 +37,9 @@ def render(report: Report, *, limit: int = COMMENT_LIMIT, **_: Any) -> str:
 
 
 def _summary(report: Report) -> list[str]:
-    """One row per subject, in the report's order, with its first finding."""
+    """One row per subject, by impact (render/order.py), with its first finding."""
     rows = ["", "| subject | state | first cause |", "|---|---|---|"]
-    for s in report.subjects:
+    for s in by_impact(report):
         first = s.findings[0] if s.findings else None
         cause = f"{_code(first.code)} ({first.confidence})" if first is not None else ""
         rows.append(f"| {_code(s.ref)} | {clean(s.state).replace('|', '/')} | {cause} |")

@@ -137,6 +137,15 @@ scaleUp:
   backoffInfo:
     errorCode: "QUOTA_EXCEEDED"
     errorMessage: "Instance 'sample-node-group-40ce0341-t28s' creation failed: Quota 'CPUS' exceeded. Limit: 57.0 in region us-central1.\""""
+# What the findings quote of those blocks: the group's name and the lines they rest on (GroupStatus.excerpt).
+GPU_SIZE_LINES = "name: eks-gpu-20240101\n  cloudProviderTarget: 10\n  minSize: 0\n  maxSize: 10"
+SAMPLE_BACKOFF_LINES = """name: sample-node-group
+  status: Healthy
+scaleUp:
+  status: Backoff
+  backoffInfo:
+    errorCode: "QUOTA_EXCEEDED"
+    errorMessage: "Instance 'sample-node-group-40ce0341-t28s' creation failed: Quota 'CPUS' exceeded. Limit: 57.0 in region us-central1.\""""
 QUOTA_ERR = ("QUOTA_EXCEEDED: Instance 'sample-node-group-40ce0341-t28s' creation failed: Quota 'CPUS' exceeded. "
              "Limit: 57.0 in region us-central1.")
 
@@ -255,7 +264,7 @@ CASES = [
                    "reached); the other node groups' template nodes do not fit the pod: 2 node(s) didn't match "
                    "Pod's node affinity/selector"),
             evidence=[ev("trainer-0.1", "NotTriggerScaleUp", MAX_SIZE_MSG, " (x12, last 2026-01-01T00:58:00Z)"),
-                      Evidence(ref=CM, field=".data.status", observed=GPU_BLOCK)],
+                      Evidence(ref=CM, field=".data.status", observed=GPU_SIZE_LINES)],
             fix=Fix(summary=("Raise the maximum size of node group eks-gpu-20240101 above 10 (cloud node group / "
                              "the --nodes=<min>:<max>:<name> flag of cluster-autoscaler), once you have checked "
                              "that its nodes satisfy the pod's nodeSelector, affinity and tolerations (not verified: "
@@ -282,7 +291,7 @@ CASES = [
                    f"after a failed scale-up: {QUOTA_ERR}"),
             evidence=[ev("trainer-0.1", "NotTriggerScaleUp",
                          "pod didn't trigger scale-up: 1 in backoff after failed scale-up"),
-                      Evidence(ref=CM, field=".data.status", observed=SAMPLE_BLOCK)],
+                      Evidence(ref=CM, field=".data.status", observed=SAMPLE_BACKOFF_LINES)],
             fix=Fix(summary=("Raise the cloud quota that stopped node group sample-node-group from growing (see the "
                              "error), or use another region/instance type"),
                     commands=[STATUS_CMD,
@@ -683,7 +692,7 @@ status:
 GPU_NODE_POOL = {"eks.amazonaws.com/nodegroup": "gpu"}
 AT_MAX_WITH_NODES = pod(selector="pool: gpu") + event("NotTriggerScaleUp", MAX_SIZE_MSG, "2026-01-01T00:58:00Z")
 AT_MAX_EVIDENCE = [ev("trainer-0.1", "NotTriggerScaleUp", MAX_SIZE_MSG),
-                   Evidence(ref=CM, field=".data.status", observed=GPU_BLOCK)]
+                   Evidence(ref=CM, field=".data.status", observed=GPU_SIZE_LINES)]
 RAISE_GPU = ("Raise the maximum size of node group eks-gpu-20240101 above 10 (cloud node group / the "
              "--nodes=<min>:<max>:<name> flag of cluster-autoscaler)")
 REJECTED_PART = {"rejected": {"node(s) didn't match Pod's node affinity/selector": 2},

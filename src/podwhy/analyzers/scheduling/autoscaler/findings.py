@@ -50,7 +50,10 @@ from podwhy.analyzers.scheduling.autoscaler.karpenter import (
     is_karpenter_nomination,
 )
 from podwhy.analyzers.scheduling.autoscaler.status import (
+    BACKOFF_KEYS,
     FAILED_GROUP,
+    HEALTH_KEYS,
+    SIZE_KEYS,
     STATUS_CONFIGMAP,
     GroupStatus,
     StatusMap,
@@ -104,9 +107,10 @@ def _node_would_help(events: list[Event]) -> bool:
     return parsed.pod_rejection is None and bool(parsed.codes) and not parsed.no_nodes
 
 
-def _group_evidence(smap: StatusMap | None, g: GroupStatus) -> Evidence:
+def _group_evidence(smap: StatusMap | None, g: GroupStatus, keys: tuple[str, ...] = ()) -> Evidence:
+    """The group's lines of the status map that the finding rests on (`keys`; all when none)."""
     ref = smap.ref if smap else f"ConfigMap/kube-system/{STATUS_CONFIGMAP}"
-    return Evidence(ref=ref, field=".data.status", observed=g.text or f"Name: {g.name}")
+    return Evidence(ref=ref, field=".data.status", observed=g.excerpt(*keys) if g.text else f"Name: {g.name}")
 
 
 def _status_cmd(smap: StatusMap | None) -> str:
@@ -168,7 +172,7 @@ def _not_triggered_findings_for_groups(
                 failures = smap.group_failures(g.name) if smap else []
                 err = (f"{g.backoff_code}: {g.backoff_message}" if g.backoff_code and g.backoff_message
                        else g.backoff_message or g.backoff_code or (failures[-1][1] if failures else None))
-                ev_list = [evid, _group_evidence(smap, g)]
+                ev_list = [evid, _group_evidence(smap, g, BACKOFF_KEYS)]
                 if failures:
                     ev_list.append(from_event(failures[-1][0]))
                 out.append((PRIO_BACKOFF, Finding(
@@ -211,7 +215,7 @@ def _not_triggered_findings_for_groups(
                 cause=(f"cluster-autoscaler will not add a node{when}: {name} is not ready for scale-up "
                        f"(unhealthy{': ' + counts if counts else ''}); CA does not grow a group whose nodes "
                        "fail to register or become Ready"),
-                evidence=[evid] + ([_group_evidence(smap, tg)] if tg is not None else []),
+                evidence=[evid] + ([_group_evidence(smap, tg, HEALTH_KEYS)] if tg is not None else []),
                 fix=Fix(summary="Find why the group's nodes are NotReady or never registered (node bootstrap, "
                                 "kubelet, CNI, cloud instance errors) and fix or remove them",
                         commands=["kubectl get nodes -o wide", _status_cmd(smap)]),
@@ -275,7 +279,7 @@ def _at_max(ctx: Context, work: Work, g: GroupStatus, r: CAReason, sure: bool, e
     details: dict[str, Any] = {"nodeGroup": g.name, "reason": r.reason, "groups": r.count,
                                "maxSize": g.max_size, "target": g.cloud_provider_target}
     check = _new_node_check(ctx, work, g)
-    evidence = [evid, _group_evidence(smap, g)]
+    evidence = [evid, _group_evidence(smap, g, SIZE_KEYS)]
     confidence: Confidence
     if isinstance(check, str):
         prio, confidence = PRIO_UNVERIFIED, "likely"
@@ -513,7 +517,7 @@ def _from_status_only(smap: StatusMap) -> list[Finding]:
                 code=NO_SCALE_UP, severity="warning", confidence="possible",
                 cause=(f"node group {g.name} is in backoff after a failed scale-up" + (f": {err}" if err else "")
                        + "; if this pod needs that group, no node will be added until the backoff ends"),
-                evidence=[_group_evidence(smap, g)] + ([from_event(failures[-1][0])] if failures else []),
+                evidence=[_group_evidence(smap, g, BACKOFF_KEYS)] + ([from_event(failures[-1][0])] if failures else []),
                 fix=_backoff_fix(g, err, smap), group_key=f"nodegroup={g.name}", rank=RANK,
             ))
     if status.groups and all(g.at_max for g in status.groups):
@@ -522,7 +526,7 @@ def _from_status_only(smap: StatusMap) -> list[Finding]:
             cause=("every node group is at its maximum size ("
                    + ", ".join(f"{g.name} {g.size_text()}" for g in status.groups)
                    + "): cluster-autoscaler cannot add a node for this pod"),
-            evidence=[_group_evidence(smap, g) for g in status.groups],
+            evidence=[_group_evidence(smap, g, SIZE_KEYS) for g in status.groups],
             fix=Fix(summary="Raise the maximum size of the node group that should run this pod",
                     commands=[*_raise_max_commands(status.groups[0]), _status_cmd(smap)]),
             group_key="autoscaler=all-groups-at-max", rank=RANK,

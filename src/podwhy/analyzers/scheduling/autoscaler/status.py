@@ -17,6 +17,15 @@ from podwhy.model import ConfigMapInfo, Event
 STATUS_CONFIGMAP = "cluster-autoscaler-status"
 
 
+# A group's block of at most this many lines is quoted whole.
+_SHORT_BLOCK = 6
+# What each kind of finding quotes from a group's block (GroupStatus.excerpt).
+SIZE_KEYS = ("cloudProviderTarget", "minSize", "maxSize")
+BACKOFF_KEYS = ("scaleUp", "status", "backoffInfo", "errorCode", "errorMessage")
+HEALTH_KEYS = ("health", "status", "registered", "total", "ready", "unready", "notStarted", "longUnregistered",
+               "unregistered", "cloudProviderTarget")
+
+
 @dataclass(frozen=True)
 class GroupStatus:
     name: str
@@ -35,6 +44,16 @@ class GroupStatus:
     def at_max(self) -> bool:
         return (self.max_size is not None and self.cloud_provider_target is not None
                 and self.cloud_provider_target >= self.max_size)
+
+    def excerpt(self, *keys: str) -> str:
+        """The group's lines of the map that hold `keys` (and its name), verbatim: the ≥1.30 YAML block of
+        one group is ~20 lines, of which a finding needs three. The ≤1.29 text block is already short."""
+        lines = self.text.splitlines()
+        if len(lines) <= _SHORT_BLOCK or not keys:
+            return self.text
+        wanted = set(keys)
+        kept = [ln for i, ln in enumerate(lines) if i == 0 or ln.strip().split(":", 1)[0].lstrip("- ") in wanted]
+        return "\n".join(kept)
 
     def size_text(self) -> str:
         parts = []
