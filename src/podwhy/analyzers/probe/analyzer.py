@@ -22,7 +22,6 @@ from http import HTTPStatus
 from typing import Any
 
 import msgspec
-from rapidfuzz.distance import Levenshtein
 
 from podwhy.analyzers.base import Context, StuckContainer, Work
 from podwhy.analyzers.evidence import from_waiting
@@ -159,6 +158,8 @@ def rank_tags(want: str, tags: tuple[str, ...], limit: int = 3) -> list[str]:
     (The ranking of imagepull/tags.py, applied to the registry's list instead of the snapshot's.)"""
     nums = re.compile(r"\d{1,9}")
     a = [int(x) for x in nums.findall(want)][:6]
+
+    from rapidfuzz.distance import Levenshtein  # imported when needed: it costs the cold start ~10 ms
 
     def key(tag: str) -> tuple[int, int, int, int, str]:
         b = [int(x) for x in nums.findall(tag)][:6]

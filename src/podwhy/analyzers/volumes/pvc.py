@@ -13,8 +13,6 @@ WaitForFirstConsumer claim is left alone until the scheduler picks a node and wr
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
-
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
 from podwhy.analyzers.volumes import pvmatch
@@ -71,6 +69,7 @@ def missing_claim(ctx: Context, work: Work, pc: PodClaim, says: SchedulerSays) -
                     commands=[f"kubectl get pvc {pc.claim} -n {ns}", f"kubectl get events -n {ns} "
                               f"--field-selector involvedObject.name={work.name}"]))
     names = [p.metadata.name for p in snap.pvcs if p.metadata.namespace == ns]
+    from rapidfuzz import fuzz, process  # imported when needed: it costs the cold start ~10 ms
     near = [n for n, score, _ in process.extract(pc.claim, names, scorer=fuzz.WRatio, limit=3) if score >= 70]
     elsewhere = sorted(o.metadata.namespace for o in snap.by_name("PersistentVolumeClaim", pc.claim))
     ev.append(Evidence(ref=f"PersistentVolumeClaim/{ns}/{pc.claim}", field="", observed="not found in the snapshot",

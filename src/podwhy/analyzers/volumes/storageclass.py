@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from podwhy.model import PersistentVolumeClaim, StorageClass
 from podwhy.snapshot import Snapshot
 
@@ -53,6 +51,7 @@ def nearest_classes(snap: Snapshot, name: str, limit: int = 3) -> list[str]:
     names = [s.metadata.name for s in snap.storage_classes]
     if not names:
         return []
+    from rapidfuzz import fuzz, process  # imported when needed: it costs the cold start ~10 ms
     ranked = process.extract(name, names, scorer=fuzz.WRatio, limit=len(names))
     out = [n for n, score, _ in ranked if score >= 50][:limit]
     for d in snap.default_storage_classes:

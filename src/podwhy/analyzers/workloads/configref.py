@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from podwhy.analyzers.base import Context, StuckContainer, Work
 from podwhy.analyzers.evidence import from_event, from_waiting
 from podwhy.findings import Confidence, Evidence, Finding, Fix
@@ -149,6 +147,7 @@ def analyze(ctx: Context, work: Work, c: StuckContainer) -> Finding | None:
     similar: list[str] = []
     if kind_known and obj is None:
         names = [o.metadata.name for o in snap.objects(kind_title) if o.metadata.namespace == ns]
+        from rapidfuzz import fuzz, process  # imported when needed: it costs the cold start ~10 ms
         similar = [n for n, s, _ in process.extract(name, names, scorer=fuzz.WRatio, limit=3) if s >= 70]
         if similar:
             cause += f" Similar {kind_title}s in {ns}: {', '.join(similar)}."
