@@ -1,4 +1,4 @@
-"""podwhy's fix commands for Jobs, run with the real kubectl against the real API server.
+"""podwhy's fix commands for Jobs (and pull secrets, images), run with the real kubectl against the real API server.
 
 A Job's pod template is immutable (`kubectl patch job` on it is rejected), so podwhy prints a re-creation
 (podwhy/analyzers/jobtemplate.py). Each case makes a Job stuck for one cause, takes the fix podwhy prints
@@ -127,14 +127,14 @@ _RATE_LIMITED = ('failed to pull and unpack image "docker.io/library/redis:7": f
                  "429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.")
 
 
-def _as_pulling(pod: dict[str, Any]) -> dict[str, Any]:
-    """The pod as the kubelet reports it when the registry rate-limits the pull (no kubelet runs here: KWOK's
+def _as_pulling(pod: dict[str, Any], message: str = _RATE_LIMITED) -> dict[str, Any]:
+    """The pod as the kubelet reports it when the pull fails with `message` (no kubelet runs here: KWOK's
     nodes report pods Running, so the waiting state is written into the offline copy only)."""
     c = pod["spec"]["containers"][0]
     pod["status"] = {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "True"}],
                      "containerStatuses": [{"name": c["name"], "image": c["image"], "ready": False, "restartCount": 0,
                                             "state": {"waiting": {"reason": "ErrImagePull",
-                                                                  "message": _RATE_LIMITED}}}]}
+                                                                  "message": message}}}]}
     return pod
 
 
@@ -204,3 +204,52 @@ def test_rate_limit_fix_gives_new_pods_the_secret(cluster: Cluster, namespace: s
         if p["metadata"]["uid"] != old_uid and p["metadata"].get("deletionTimestamp") is None
         and {"name": "regcred"} in p["spec"].get("imagePullSecrets", [])], timeout=60)
     assert [s["name"] for s in new[0]["spec"]["imagePullSecrets"]] == [*case.sa_secrets, "regcred"]
+
+
+# ---- image fixes of a Job's pod ---------------------------------------------------------------------------
+
+_BAD, _GOOD = "registry.example.test/batch:1.", "registry.example.test/batch:1"
+_NOT_FOUND = (f'rpc error: code = NotFound desc = failed to pull and unpack image "{_BAD}": failed to resolve '
+              f'reference "{_BAD}": {_BAD}: not found')
+
+
+def test_image_fix_of_a_cronjobs_job_sets_the_cronjob_and_recreates_the_job(cluster: Cluster, namespace: str,
+                                                                            tmp_path: Path) -> None:
+    """`kubectl set image job/x` is rejected (the template is immutable): podwhy's fix sets the image on the
+    CronJob, for its next runs, and re-creates the Job that is failing now."""
+    spec = {"restartPolicy": "Never", "tolerations": [{"key": "dedicated", "operator": "Exists"}],
+            "containers": [{"name": "main", "image": _BAD}]}
+    peer = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "peer", "namespace": NS},
+            "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "peer"}},
+                     "template": {"metadata": {"labels": {"app": "peer"}},
+                                  "spec": {"containers": [{"name": "main", "image": _GOOD}]}}}}
+    cron = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly", "namespace": NS},
+            "spec": {"schedule": "0 0 1 1 *", "jobTemplate": {"spec": {"backoffLimit": 0, "template": {"spec": spec}}}}}
+    cluster.apply([peer, cron])
+    cluster.kubectl("-n", NS, "create", "job", "nightly-manual", "--from=cronjob/nightly")
+    job = cluster.get_json("-n", NS, "job", "nightly-manual")
+    assert [o["kind"] for o in job["metadata"].get("ownerReferences", [])] == ["CronJob"]
+    pods = wait_until("the Job's pod", lambda: _pods(cluster, "nightly-manual"))
+
+    objects = [_as_pulling(pods[0], _NOT_FOUND), job, cluster.get_json("-n", NS, "cronjob", "nightly"),
+               cluster.get_json("-n", NS, "deployment", "peer")]
+    dump = tmp_path / "pulling.json"
+    dump.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
+    out = cluster.podwhy("pod", pods[0]["metadata"]["name"], "-n", NS, "--from", str(dump), "-o", "json")
+    found = [f for s in json.loads(out.stdout)["subjects"] for f in s["findings"] if f["code"] == "image.tag-not-found"]
+    assert found, out.stdout[-3000:]
+    commands = found[0]["fix"]["commands"]
+    assert commands[0].startswith("kubectl set image cronjob/nightly main=" + _GOOD), commands
+
+    env = {**os.environ, "KUBECONFIG": str(cluster.kubeconfig), "PATH": f"{KUBECTL.parent}:{os.environ['PATH']}"}
+    for cmd in commands:
+        run = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, (cmd, run.stderr)
+    new_job = cluster.get_json("-n", NS, "job", "nightly-manual")
+    assert new_job["metadata"]["uid"] != job["metadata"]["uid"]
+    assert new_job["spec"]["template"]["spec"]["containers"][0]["image"] == _GOOD
+    cron_after = cluster.get_json("-n", NS, "cronjob", "nightly")
+    assert cron_after["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["image"] == _GOOD
+    wait_until("the re-created Job's pod with the image", lambda: [
+        p for p in _pods(cluster, "nightly-manual") if p["spec"]["containers"][0]["image"] == _GOOD], timeout=60)

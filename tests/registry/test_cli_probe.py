@@ -68,7 +68,8 @@ CASES = [
              "credentials accepted by the registry (values not shown)"),
         ],
         fix_summary="Use a tag that exists, e.g. '{tok}/probe/hello:v1' (nearest to 'v2'), or push 'v2'.",
-        fix_commands=["kubectl set image pod/web-1 app={tok}/probe/hello:v1 -n shop"],
+        fix_commands=["kubectl patch pod web-1 -n shop --type=json -p "
+                      "'[{{\"op\":\"replace\",\"path\":\"/spec/containers/0/image\",\"value\":\"{tok}/probe/hello:v1\"}}]'"],
         details={"suggestedTags": ["v1", "docker-v1", "arm64only"]},
         no_auth_at=("token-registry",)),
         id="an event-less back-off becomes a certain missing tag with the registry's real tags suggested"),

@@ -607,3 +607,49 @@ status:
     assert f.fix is not None
     assert f.fix.commands[0] == ("podwhy pod tool-1 -n ops --probe-registry   "
                                  "# asks the registry, with the pod's pull secrets")
+
+
+_JOB = """
+apiVersion: batch/v1
+kind: Job
+metadata: {{name: report, namespace: default, uid: uid-report{owner}}}
+spec:
+  selector: {{matchLabels: {{batch.kubernetes.io/controller-uid: uid-report}}}}
+  template:
+    metadata: {{labels: {{batch.kubernetes.io/controller-uid: uid-report, controller-uid: uid-report,
+                          batch.kubernetes.io/job-name: report, job-name: report}}}}
+    spec: {{restartPolicy: Never, containers: [{{name: app, image: "myapp:1.0."}}]}}
+"""
+_CRON = """
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: default, uid: uid-nightly}
+spec: {schedule: "@daily", jobTemplate: {spec: {template: {spec: {containers: [{name: app, image: "myapp:1.0."}]}}}}}
+"""
+_RUNNING_1_0 = DEPLOY_MYAPP.split("---")[1]  # a ReplicaSet template with myapp:1.0: the tag that exists
+_RECREATE_REPORT = (
+    "kubectl -n default get job report -o json | kubectl patch --local -f - --type=json -p "
+    "'[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"myapp:1.0\"},"
+    "{\"op\":\"remove\",\"path\":\"/spec/selector\"},"
+    "{\"op\":\"remove\",\"path\":\"/spec/template/metadata/labels/controller-uid\"},"
+    "{\"op\":\"remove\",\"path\":\"/spec/template/metadata/labels/batch.kubernetes.io~1controller-uid\"}]' -o json"
+    " | kubectl replace --force -f -   # a Job's pod template is immutable: this re-creates the Job (its pods are "
+    "deleted and made again)")
+JOB_IMAGE_FIXES = [
+    ("Job: re-created with the image (its template is immutable)", _JOB.format(owner=""), [_RECREATE_REPORT]),
+    ("Job of a CronJob: the CronJob for its next runs, and this Job re-created",
+     _JOB.format(owner=", ownerReferences: [{kind: CronJob, name: nightly, uid: uid-nightly, controller: true}]")
+     + "---\n" + _CRON,
+     ["kubectl set image cronjob/nightly app=myapp:1.0 -n default   # its next Jobs", _RECREATE_REPORT]),
+]
+
+
+@pytest.mark.parametrize(("name", "objects", "commands"), JOB_IMAGE_FIXES, ids=[c[0] for c in JOB_IMAGE_FIXES])
+def test_image_fix_of_a_job_pod_recreates_the_job(name, objects, commands):  # type: ignore[no-untyped-def]
+    """`kubectl set image job/x` is rejected like any change of a Job's template (issue 17)."""
+    ref = "docker.io/library/myapp:1.0."
+    y = docs(pod("report-x7k2p", "myapp:1.0.", "ErrImagePull", NOTFOUND.format(ref=ref), owner="Job/report"),
+             objects, _RUNNING_1_0)
+    f = first(findings_of(y, "report-x7k2p"))
+    assert f.code == "image.tag-not-found"
+    assert f.fix is not None and f.fix.commands == commands

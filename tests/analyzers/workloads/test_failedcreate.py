@@ -306,6 +306,18 @@ CASES = [
         Want("create.admission-denied", "certain", ["ServiceAccount 'migrator' does not exist in namespace 'shop'"]),
         id="serviceaccount-retry-after-created-form-on-a-job"),
     pytest.param(
+        docs(controller("Job", "etl"), event("Job", "etl", "FailedCreate",
+                   'Error creating: pods "etl-" is forbidden: maximum cpu usage per Container is 1, but limit is 2',
+                   component="job-controller")),
+        "Job/shop/etl",
+        # Neither the Job's containers nor the LimitRange in the input: no container to name, and `kubectl set resources
+        # job/etl` would patch the Job's immutable template (rejected): what to change in the re-created Job.
+        Want("create.admission-denied", "certain", ["requires at most 1 cpu limit per Container, but the rejected pod has limit 2"],
+             commands=["kubectl -n shop get job etl -o yaml > job.yaml   # set limits cpu=1 on the container that "
+                       "breaks the LimitRange, delete spec.selector and the controller-uid labels, then: kubectl "
+                       "replace --force -f job.yaml", "kubectl get limitrange -n shop -o yaml"]),
+        id="limitrange-on-a-job-not-in-the-input-no-rejected-set-resources"),
+    pytest.param(
         docs(controller("StatefulSet", "db"),
              quota("storage", {"requests.storage": "100Gi"}, {"requests.storage": "80Gi"}),
              event("StatefulSet", "db", "FailedCreate",

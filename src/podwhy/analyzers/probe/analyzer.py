@@ -25,6 +25,7 @@ import msgspec
 
 from podwhy.analyzers.base import Context, StuckContainer, Work
 from podwhy.analyzers.evidence import from_waiting
+from podwhy.analyzers.imagepull.imagefix import image_commands
 from podwhy.analyzers.imagepull.pullsecrets import needed_key
 from podwhy.analyzers.imagepull.tags import replace_tag
 from podwhy.analyzers.probe.results import ProbeResult
@@ -148,11 +149,6 @@ def _owner(work: Work) -> str | None:
     return None
 
 
-def _set_image(work: Work, c: StuckContainer, image: str) -> str:
-    target = _owner(work) or f"pod/{work.name}"
-    return f"kubectl set image {target} {c.name}={image} -n {work.namespace}"
-
-
 def rank_tags(want: str, tags: tuple[str, ...], limit: int = 3) -> list[str]:
     """Nearest real tags: shared numeric prefix first (1.27.3 -> 1.27.x), then edit distance.
     (The ranking of imagepull/tags.py, applied to the registry's list instead of the snapshot's.)"""
@@ -228,10 +224,12 @@ def _verdict(ctx: Context, work: Work, c: StuckContainer, t: ProbeTarget, r: Pro
                  f"and lists {len(tags)}{'+' if r.tags_truncated else ''} tag(s) for the repository.")
         cause = cause.replace("  ", " ")
         if near:
+            pod = work.pod
+            assert pod is not None  # analyze() returns early without one
             best = replace_tag(t.image, near[0])
             cause += f" Nearest existing: {', '.join(near)}."
             fix = Fix(summary=f"Use a tag that exists, e.g. {best!r} (nearest to {r.reference!r}), or push "
-                              f"{r.reference!r}.", commands=[_set_image(work, c, best)])
+                              f"{r.reference!r}.", commands=image_commands(ctx.snapshot, pod, work.namespace, work.name, c, best))
         elif tags:
             fix = Fix(summary=f"Use one of the repository's tags ({', '.join(tags[:5])}) or push the {what}.")
         else:

@@ -197,8 +197,16 @@ def analyze(failure: Failure, tgt: Target, spec: PodSpec | None, lrs: list[Limit
             else:
                 set_requests.append(entry)
     cmds = []
-    if tgt.immutable and all(n for n, _r, _a in (*set_limits, *set_requests)):
-        cmds += _job_resources(tgt, spec, set_limits, set_requests)
+    if tgt.immutable:
+        # `kubectl set resources` patches the Job's immutable template: one re-creation with the named
+        # containers' values; a violation that names no container says what to change in the re-created Job.
+        cmds += _job_resources(tgt, spec, [e for e in set_limits if e[0]], [e for e in set_requests if e[0]])
+        for which, entries in (("limits", set_limits), ("requests", set_requests)):
+            vals = [f"{res}={amount}" for n, res, amount in entries if not n]
+            if vals:
+                cmds.append(f"kubectl -n {ns} get job {tgt.name} -o yaml > job.yaml   # set {which} {','.join(vals)} "
+                            "on the container that breaks the LimitRange, delete spec.selector and the "
+                            "controller-uid labels, then: kubectl replace --force -f job.yaml")
     else:
         for kind_flag, entries in (("--limits", set_limits), ("--requests", set_requests)):
             by_c: dict[str, list[str]] = {}
