@@ -24,10 +24,10 @@ def live_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[float]:
     for var in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "POD_NAMESPACE",
                 "HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr(live, "PAGE_LIMIT", PAGE)
-    monkeypatch.setattr(live, "SERVICE_ACCOUNT_DIR", str(tmp_path / "no-serviceaccount"))
+    monkeypatch.setattr(live.lister, "PAGE_LIMIT", PAGE)
+    monkeypatch.setattr(live.config, "SERVICE_ACCOUNT_DIR", str(tmp_path / "no-serviceaccount"))
     slept: list[float] = []
-    monkeypatch.setattr(live, "_sleep", slept.append)
+    monkeypatch.setattr(live.client, "_sleep", slept.append)
     return slept
 
 

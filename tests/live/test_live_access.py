@@ -259,7 +259,7 @@ def test_in_cluster_service_account(serve: Serve, tmp_path: Path, pki: Pki,
     (sa / "token").write_text("token-jane")
     shutil.copy(pki.ca, sa / "ca.crt")
     (sa / "namespace").write_text("team-a")
-    monkeypatch.setattr(live, "SERVICE_ACCOUNT_DIR", str(sa))
+    monkeypatch.setattr(live.config, "SERVICE_ACCOUNT_DIR", str(sa))
     monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1")
     monkeypatch.setenv("KUBERNETES_SERVICE_PORT", str(api.port))
     r = run("scan", "--now", NOW, "-o", "json")

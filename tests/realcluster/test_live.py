@@ -45,15 +45,15 @@ def paging_ns(cluster: Cluster) -> Iterator[str]:
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, str]]]:
     """Every GET podwhy makes (path, query), with small pages and no real back-off sleeps."""
     seen: list[tuple[str, dict[str, str]]] = []
-    original = live._Client.get_once
+    original = live.Client.get_once
 
     def recording(self: Any, path: str, query: dict[str, str] | None = None) -> bytes:
         seen.append((path, dict(query or {})))
         return original(self, path, query)
 
-    monkeypatch.setattr(live._Client, "get_once", recording)
-    monkeypatch.setattr(live, "PAGE_LIMIT", 7)
-    monkeypatch.setattr(live, "_sleep", lambda s: None)
+    monkeypatch.setattr(live.Client, "get_once", recording)
+    monkeypatch.setattr(live.lister, "PAGE_LIMIT", 7)
+    monkeypatch.setattr(live.client, "_sleep", lambda s: None)
     monkeypatch.delenv("KUBECONFIG", raising=False)
     return seen
 
@@ -91,7 +91,7 @@ def test_expired_continue_token_restarts_the_list(cluster: Cluster, paging_ns: s
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     failures: list[tuple[int, str]] = []
     state = {"compacted": False}
-    recording = live._Client.get_once
+    recording = live.Client.get_once
 
     def compact_after_first_page(self: Any, path: str, query: dict[str, str] | None = None) -> bytes:
         # (pods are listed cluster-wide even for one namespace: other namespaces' pods fill the nodes)
@@ -105,11 +105,11 @@ def test_expired_continue_token_restarts_the_list(cluster: Cluster, paging_ns: s
             _etcd_compact(cluster)
         try:
             return recording(self, path, query)
-        except live._Failed as exc:
+        except live.Failed as exc:
             failures.append((exc.status, exc.reason))
             raise
 
-    monkeypatch.setattr(live._Client, "get_once", compact_after_first_page)
+    monkeypatch.setattr(live.Client, "get_once", compact_after_first_page)
     snap, _ = live.load_live(kubeconfig=str(cluster.kubeconfig), namespace=NS)
     assert state["compacted"]
     # A 1.34 API server serves the continuation from its watch cache's snapshot (ListFromCacheSnapshot,
@@ -198,7 +198,7 @@ def test_api_server_that_stops_answering_mid_list_is_reported_unreachable(
         cluster: Cluster, paging_ns: str, calls: list[tuple[str, dict[str, str]]],
         monkeypatch: pytest.MonkeyPatch) -> None:
     pid = int((cluster.state / "pids" / "kube-apiserver.pid").read_text())
-    recording = live._Client.get_once
+    recording = live.Client.get_once
     stopped = {"done": False}
 
     def stop_after_first_page(self: Any, path: str, query: dict[str, str] | None = None) -> bytes:
@@ -207,7 +207,7 @@ def test_api_server_that_stops_answering_mid_list_is_reported_unreachable(
             os.kill(pid, signal.SIGSTOP)  # the process stops answering; its socket still accepts
         return recording(self, path, query)
 
-    monkeypatch.setattr(live._Client, "get_once", stop_after_first_page)
+    monkeypatch.setattr(live.Client, "get_once", stop_after_first_page)
     try:
         with pytest.raises(ClusterError) as info:
             live.load_live(kubeconfig=str(cluster.kubeconfig), namespace=NS, timeout=2.0)
