@@ -32,6 +32,7 @@ ETCD_PEER_PORT=$((PORT - 4063))
 BIN="$CACHE/bin"
 K8S_VERSION=v1.34.4      # keep in step with scripts/cluster/kubestack/go.mod
 KWOK_VERSION=v0.7.0
+CONTAINERD_VERSION=v2.2.9   # keep in step with scripts/cluster/containerd/go.mod (runc: scripts/cluster/runc)
 SERVER="https://127.0.0.1:$PORT"
 
 log() { echo "cluster.sh: $*" >&2; }
@@ -40,17 +41,19 @@ die() { echo "cluster.sh: $*" >&2; exit 1; }
 # ---------------------------------------------------------------------------------------------- build
 src_hash() { (cd "$GO_SRC/$1" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-16); }
 
-build_one() {  # build_one MODULE_DIR OUTPUT [ldflags]
-  local dir="$1" out="$2" ldflags="${3:-}" want
+build_one() {  # build_one MODULE_DIR OUTPUT [ldflags] [package] [tags] [cgo 0|1]
+  # package: a main package of the module's requirements (default: the module itself, ".").
+  local dir="$1" out="$2" ldflags="${3:-}" pkg="${4:-.}" tags="${5:-}" cgo="${6:-0}" want
   want="$(src_hash "$dir")"
+  [ "$pkg$tags$cgo" = ".0" ] || want="$want $pkg tags=$tags cgo=$cgo"
   if [ -x "$BIN/$out" ] && [ "$(cat "$BIN/$out.stamp" 2>/dev/null)" = "$want" ]; then
     return 0
   fi
   log "building $out from $GO_SRC/$dir (cold: tens of minutes on 2 cores; cached afterwards)"
   local t0=$SECONDS
   mkdir -p "$BIN"
-  (cd "$GO_SRC/$dir" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "-s -w $ldflags" \
-     -o "$BIN/$out.new" .)
+  (cd "$GO_SRC/$dir" && CGO_ENABLED="$cgo" go build -buildvcs=false -trimpath ${tags:+-tags "$tags"} \
+     -ldflags "-s -w $ldflags" -o "$BIN/$out.new" "$pkg")
   mv "$BIN/$out.new" "$BIN/$out"
   echo "$want" >"$BIN/$out.stamp"
   log "built $out in $((SECONDS - t0)) s"
@@ -72,6 +75,21 @@ build() {
     echo "$KWOK_VERSION" >"$BIN/kwok.stamp"
     log "built kwok in $((SECONDS - t0)) s"
   fi
+  [ "${1:-}" != --kubelet ] || build_kubelet_tier
+}
+
+# The real-kubelet tier's runtime: containerd 2.x (daemon, runc shim, ctr; pure Go, -tags no_btrfs),
+# runc (cgo + libseccomp, -tags seccomp) and our pause program. Built only for `up --kubelet`.
+build_kubelet_tier() {
+  local v=github.com/containerd/containerd/v2/version
+  local cver="-X $v.Version=$CONTAINERD_VERSION -X $v.Package=github.com/containerd/containerd/v2"
+  local c=github.com/containerd/containerd/v2/cmd
+  build_one containerd containerd "$cver" "$c/containerd" no_btrfs
+  build_one containerd containerd-shim-runc-v2 "$cver" "$c/containerd-shim-runc-v2" no_btrfs
+  build_one containerd ctr "$cver" "$c/ctr" no_btrfs
+  [ -f /usr/include/seccomp.h ] || die "runc needs libseccomp-dev (and gcc): run .ci/install-realparts.sh as root"
+  build_one runc runc "" github.com/opencontainers/runc seccomp 1
+  build_one pause pause
 }
 
 # ------------------------------------------------------------------------------------------------ pki
@@ -166,7 +184,7 @@ up() {
       *) die "up: unknown argument $a" ;;
     esac
   done
-  build
+  if [ "$kubelet" = 1 ]; then build --kubelet; else build; fi
   if [ -f "$STATE/admin.kubeconfig" ] && alive kube-apiserver && api_ready >/dev/null 2>&1; then
     log "already up"
     [ "$kubelet" = 0 ] || up_kubelet
@@ -230,21 +248,253 @@ up() {
   echo "$STATE/admin.kubeconfig"
 }
 
+# ------------------------------------------------------------------------------------ real kubelet
+# `up --kubelet`: a loopback docker-registry with our images, containerd 2.x + runc, and the pinned
+# kubelet registered as node $KUBELET_NODE (InternalIP 127.0.0.1). Every path lives under $STATE and
+# every port, bridge, subnet and cgroup name derives from $PORT, so two clusters can coexist:
+#   registry PORT+1, kubelet PORT+2 (healthz PORT+3), cgroup /podwhy-PORT, bridge pwPORT,
+#   pod subnet 10.88.(PORT % 256).0/24. Facts this follows: shared/spec/realcluster.md, "A real kubelet".
+KUBELET_NODE=podwhy-kubelet
+REGISTRY_PORT=$((PORT + 1))
+KUBELET_PORT=$((PORT + 2))
+KUBELET_HEALTHZ_PORT=$((PORT + 3))
+CTRD="$STATE/containerd"
+CTRD_SOCK="$CTRD/containerd.sock"
+CGROUP_ROOT="/podwhy-$PORT"
+BRIDGE="pw$PORT"
+POD_SUBNET="10.88.$((PORT % 256)).0/24"
+CGROUP_V1=/sys/fs/cgroup
+CNI_BIN=/usr/lib/cni
+
+kubelet_prereqs() {
+  local missing=() f
+  command -v docker-registry >/dev/null || missing+=("docker-registry")
+  { [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; } || missing+=("busybox-static")
+  for f in bridge host-local loopback; do
+    [ -x "$CNI_BIN/$f" ] || missing+=("containernetworking-plugins ($CNI_BIN/$f)")
+  done
+  [ -f /usr/include/seccomp.h ] || missing+=("libseccomp-dev")
+  command -v gcc >/dev/null || missing+=("gcc")
+  command -v ip >/dev/null || missing+=("iproute2")
+  [ "${#missing[@]}" = 0 ] || die "up --kubelet: missing ${missing[*]}: run .ci/install-realparts.sh as root"
+  [ "$(id -u)" = 0 ] || die "up --kubelet: the kubelet and containerd must run as root"
+  [ -d "$CGROUP_V1/memory" ] || die "up --kubelet: expected cgroup v1 controllers under $CGROUP_V1"
+}
+
+# The cgroup v1 controllers' directories of the kubelet's --cgroup-root (made by up, removed by down).
+cgroup_dirs() { local d; for d in "$CGROUP_V1"/*/; do [ -f "$d/cgroup.procs" ] && echo "${d%/}$CGROUP_ROOT"; done; }
+
+start_registry() {
+  mkdir -p "$STATE/registry"
+  cat >"$STATE/registry/config.yml" <<YAML
+version: 0.1
+log: {level: warn, formatter: text}
+storage:
+  filesystem: {rootdirectory: $STATE/registry/data}
+  delete: {enabled: true}
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+YAML
+  start_daemon registry docker-registry serve "$STATE/registry/config.yml"
+  wait_for "the registry on 127.0.0.1:$REGISTRY_PORT" 30 registry curl -sf "http://127.0.0.1:$REGISTRY_PORT/v2/"
+  python3 "$GO_SRC/images.py" "127.0.0.1:$REGISTRY_PORT" "$BIN/pause" /bin/busybox >"$STATE/registry/images.txt"
+  log "registry 127.0.0.1:$REGISTRY_PORT: $(tr '\n' ' ' <"$STATE/registry/images.txt")"
+}
+
+start_containerd() {
+  mkdir -p "$CTRD"/{root,state,runc,opt,net.d,certs.d/_default,"certs.d/127.0.0.1:$REGISTRY_PORT"} "$STATE/cni"
+  # Our registry is plain HTTP; every other registry name goes to a closed loopback port, so a typo'd
+  # image never makes containerd look a name up or leave the machine.
+  cat >"$CTRD/certs.d/127.0.0.1:$REGISTRY_PORT/hosts.toml" <<TOML
+server = "http://127.0.0.1:$REGISTRY_PORT"
+[host."http://127.0.0.1:$REGISTRY_PORT"]
+  capabilities = ["pull", "resolve", "push"]
+TOML
+  cat >"$CTRD/certs.d/_default/hosts.toml" <<TOML
+[host."http://127.0.0.1:1"]
+  capabilities = ["pull", "resolve"]
+TOML
+  cat >"$CTRD/net.d/10-podwhy.conflist" <<JSON
+{
+  "cniVersion": "1.0.0",
+  "name": "podwhy-$PORT",
+  "plugins": [
+    {"type": "bridge", "bridge": "$BRIDGE", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+     "ipam": {"type": "host-local", "ranges": [[{"subnet": "$POD_SUBNET"}]], "dataDir": "$STATE/cni/networks"}}
+  ]
+}
+JSON
+  cat >"$CTRD/config.toml" <<TOML
+version = 3
+root = "$CTRD/root"
+state = "$CTRD/state"
+[grpc]
+  address = "$CTRD_SOCK"
+[ttrpc]
+  address = "$CTRD_SOCK.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins.'io.containerd.internal.v1.opt']
+  path = "$CTRD/opt"
+[plugins.'io.containerd.nri.v1.nri']
+  disable = true
+[plugins.'io.containerd.cri.v1.images']
+  snapshotter = "overlayfs"
+  [plugins.'io.containerd.cri.v1.images'.pinned_images]
+    sandbox = "127.0.0.1:$REGISTRY_PORT/podwhy/pause:3.10"
+  [plugins.'io.containerd.cri.v1.images'.registry]
+    config_path = "$CTRD/certs.d"
+[plugins.'io.containerd.cri.v1.runtime']
+  # No CAP_SYS_RESOURCE here: a negative oom_score_adj (sandboxes ask for -998) makes runc fail.
+  restrict_oom_score_adj = true
+  netns_mounts_under_state_dir = true
+  enable_cdi = false
+  [plugins.'io.containerd.cri.v1.runtime'.containerd]
+    default_runtime_name = "runc"
+    [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
+        BinaryName = "$BIN/runc"
+        Root = "$CTRD/runc"
+        SystemdCgroup = false
+  [plugins.'io.containerd.cri.v1.runtime'.cni]
+    bin_dirs = ["$CNI_BIN"]
+    conf_dir = "$CTRD/net.d"
+[plugins.'io.containerd.grpc.v1.cri']
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+TOML
+  # The runc shim is found next to the containerd binary; runc itself is named in the config.
+  start_daemon containerd env PATH="$BIN:/usr/sbin:/usr/bin:/sbin:/bin" "$BIN/containerd" --config "$CTRD/config.toml"
+  wait_for "containerd's CRI plugin" 60 containerd cri_ready
+}
+
+cri_ready() {
+  "$BIN/ctr" --address "$CTRD_SOCK" plugins ls 2>/dev/null | grep -Eq '^io\.containerd\.grpc\.v1[[:space:]]+cri[[:space:]].*ok'
+}
+
+start_kubelet() {
+  local d k="$STATE/kubelet"
+  mkdir -p "$k/root" "$k/logs" "$k/volume-plugins"
+  cert kubelet "/O=system:nodes/CN=system:node:$KUBELET_NODE" "IP:127.0.0.1,DNS:localhost,DNS:$KUBELET_NODE"
+  kubeconfig kubelet kubelet
+  # The kubelet requires its --cgroup-root in every controller; a cpuset child starts with no cpus/mems.
+  for d in $(cgroup_dirs); do
+    mkdir -p "$d"
+    case "$d" in
+      "$CGROUP_V1/cpuset/"*)
+        cat "$CGROUP_V1/cpuset/cpuset.cpus" >"$d/cpuset.cpus"
+        cat "$CGROUP_V1/cpuset/cpuset.mems" >"$d/cpuset.mems" ;;
+    esac
+  done
+  echo "nameserver 127.0.0.1" >"$k/resolv.conf"   # pods never get the machine's resolver
+  cat >"$k/config.yaml" <<YAML
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: 127.0.0.1
+port: $KUBELET_PORT
+readOnlyPort: 0
+healthzBindAddress: 127.0.0.1
+healthzPort: $KUBELET_HEALTHZ_PORT
+tlsCertFile: $STATE/pki/kubelet.crt
+tlsPrivateKeyFile: $STATE/pki/kubelet.key
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: true}
+  x509: {clientCAFile: $STATE/pki/ca.crt}
+authorization: {mode: Webhook}
+containerRuntimeEndpoint: unix://$CTRD_SOCK
+imageServiceEndpoint: unix://$CTRD_SOCK
+cgroupDriver: cgroupfs
+cgroupRoot: $CGROUP_ROOT
+cgroupsPerQOS: true
+failSwapOn: false
+failCgroupV1: false
+oomScoreAdj: 0
+maxOpenFiles: 20000
+makeIPTablesUtilChains: false
+clusterDNS: [10.96.0.10]
+clusterDomain: cluster.local
+resolvConf: $k/resolv.conf
+podLogsDir: $k/logs
+volumePluginDir: $k/volume-plugins
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+evictionHard:
+  memory.available: "0%"
+  nodefs.available: "0%"
+  nodefs.inodesFree: "0%"
+  imagefs.available: "0%"
+  imagefs.inodesFree: "0%"
+nodeLeaseDurationSeconds: 40
+serializeImagePulls: false
+YAML
+  start_daemon kubelet "$BIN/kubelet" --config "$k/config.yaml" --kubeconfig "$STATE/kubelet.kubeconfig" \
+    --root-dir "$k/root" --hostname-override "$KUBELET_NODE" --node-ip 127.0.0.1 --v 2
+  wait_for "node $KUBELET_NODE Ready" 180 kubelet node_ready
+}
+
+node_ready() {
+  [ "$(kc get node "$KUBELET_NODE" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}')" = True ]
+}
+
 up_kubelet() {
-  die "up --kubelet: the real-kubelet tier is not available on this machine yet (see the README, \
-'What runs for real in the tests'); the control plane is up: $STATE/admin.kubeconfig"
+  if alive kubelet && node_ready >/dev/null 2>&1; then
+    log "kubelet already up (node $KUBELET_NODE)"
+    return 0
+  fi
+  kubelet_prereqs
+  local t0=$SECONDS
+  alive registry || start_registry
+  alive containerd || start_containerd
+  alive kubelet || start_kubelet
+  log "kubelet ready in $((SECONDS - t0)) s: node $KUBELET_NODE, containerd $CONTAINERD_VERSION ($CTRD_SOCK),\
+ registry 127.0.0.1:$REGISTRY_PORT"
+}
+
+stop_pid() {  # stop_pid NAME: TERM its process group (its own session), then KILL; forget the pid file
+  local f="$STATE/pids/$1.pid" p
+  [ -f "$f" ] || return 0
+  p="$(cat "$f")"
+  kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$p" 2>/dev/null || true
+  rm -f "$f"
+}
+
+# What the kubelet tier leaves outside its daemons' process groups: pod processes (in our cgroup root),
+# containerd's shims (started for our socket only), mounts under $STATE, the cgroups, the bridge.
+down_kubelet_tier() {
+  local d p m pids=()
+  [ -d "$CTRD" ] || [ -d "$STATE/kubelet" ] || return 0
+  stop_pid kubelet
+  for d in $(cgroup_dirs); do
+    [ -d "$d" ] || continue
+    find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+  done
+  stop_pid containerd
+  for p in /proc/[0-9]*; do   # a shim of ours: containerd-shim-runc-v2 ... -address $CTRD_SOCK ...
+    tr '\0' '\n' <"$p/cmdline" 2>/dev/null | grep -qxF -- "$CTRD_SOCK" && pids+=("${p#/proc/}")
+  done
+  [ "${#pids[@]}" = 0 ] || kill -KILL "${pids[@]}" 2>/dev/null || true
+  # mounts under $STATE (overlay rootfs, shm, netns, projected volumes), deepest first
+  awk -v s="$STATE/" 'index($5, s) == 1 {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+  done
+  for d in $(cgroup_dirs); do
+    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+  if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link delete "$BRIDGE" 2>/dev/null || true; fi
+  stop_pid registry
 }
 
 down() {
-  local f p name
-  for name in kubelet containerd kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
-    f="$STATE/pids/$name.pid"
-    [ -f "$f" ] || continue
-    p="$(cat "$f")"
-    kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$p" 2>/dev/null || true
-    rm -f "$f"
+  local name
+  down_kubelet_tier
+  for name in kubelet containerd registry kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+    stop_pid "$name"
   done
   rm -rf "$STATE"
   log "down"
@@ -291,7 +541,7 @@ user() {
 
 status() {
   local name
-  for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubelet containerd; do
+  for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok registry containerd kubelet; do
     if alive "$name"; then echo "$name running (pid $(cat "$STATE/pids/$name.pid"))"; fi
   done
   [ -f "$STATE/admin.kubeconfig" ] && echo "$STATE/admin.kubeconfig"
@@ -304,7 +554,7 @@ case "$cmd" in
   down) exec 9>"${STATE%/}.lock"; flock 9; down ;;
   node) node "$@" ;;
   user) user "$@" ;;
-  build) build ;;
+  build) build "$@" ;;
   status) status ;;
   *) sed -n '2,23p' "$0" >&2; exit 2 ;;
 esac

@@ -380,9 +380,14 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.command == "scan" and not all_ns and namespace is None:
             all_ns = True  # offline input has no context namespace: scan what was given
     else:
-        from podwhy.snapshot.sources.live import load_live
+        from podwhy.snapshot.sources.live import load_live, load_live_pod
 
-        snap, ctx_ns = load_live(
+        # One pod stuck pulling its images: only what its diagnosis reads (a dozen requests however big
+        # the cluster); anything else (or any doubt) reads the cluster as a scan does.
+        one = (load_live_pod(pod_name, kubeconfig=args.kubeconfig, context=args.context, namespace=namespace,
+                             timeout=args.request_timeout)
+               if pod_name is not None and owner_name is None and not args.probe_registry else None)
+        snap, ctx_ns = one if one is not None else load_live(
             kubeconfig=args.kubeconfig,
             context=args.context,
             namespace=None if all_ns else namespace,

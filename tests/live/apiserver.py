@@ -380,6 +380,7 @@ class FakeAPIServer:
     def page(self, res: Resource, ns: str | None, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
         full = self.full_list(res)
         items = [o for o in full["items"] if ns is None or o["metadata"].get("namespace") == ns]
+        items = [o for o in items if _selected(o, query)]
         rv = full["metadata"]["resourceVersion"]
         token = query.get("continue", "")
         if token:
@@ -396,6 +397,27 @@ class FakeAPIServer:
             meta["remainingItemCount"] = len(items) - limit
             items = items[:limit]
         return 200, {"kind": full["kind"], "apiVersion": full["apiVersion"], "metadata": meta, "items": items}
+
+
+def _field(obj: Any, path: str) -> str:
+    for part in path.split("."):
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    return "" if obj is None else str(obj)
+
+
+def _selected(obj: dict[str, Any], query: dict[str, str]) -> bool:
+    """Equality-based fieldSelector (`involvedObject.name=x,metadata.namespace=y`: the fields kube-apiserver
+    indexes for events and pods) and labelSelector (`k=v,...`), as the server filters a list."""
+    for clause in filter(None, query.get("fieldSelector", "").split(",")):
+        key, _, want = clause.partition("=")
+        if _field(obj, key) != want.lstrip("="):
+            return False
+    labels = obj.get("metadata", {}).get("labels") or {}
+    for clause in filter(None, query.get("labelSelector", "").split(",")):
+        key, _, want = clause.partition("=")
+        if labels.get(key) != want.lstrip("="):
+            return False
+    return True
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -41,6 +41,7 @@ from podwhy.snapshot.sources.live.client import WORKERS, Client, Failed
 from podwhy.snapshot.sources.live.config import configure
 from podwhy.snapshot.sources.live.lister import Lister, Progress
 from podwhy.snapshot.sources.live.notes import no_pods, notes_for, unauthorised, unreachable
+from podwhy.snapshot.sources.live.onepod import read_pull_pod
 
 
 class ObjectUnavailable(Exception):
@@ -141,6 +142,37 @@ def load_live(*, kubeconfig: str | None = None, context: str | None = None, name
     return snap, cluster.namespace
 
 
+def load_live_pod(name: str, *, kubeconfig: str | None = None, context: str | None = None,
+                  namespace: str | None = None, timeout: float = 30.0) -> tuple[Snapshot, str] | None:
+    """`podwhy pod NAME` for a pod stuck pulling: only what its diagnosis reads (live/onepod.py), or None
+    when that does not apply (then `load_live` reads everything)."""
+    cluster = configure(kubeconfig, context)
+    ns = namespace or cluster.namespace
+    client = Client(cluster, timeout)
+    notes: list[str] = []
+    try:
+        _preflight(client)
+        got = read_pull_pod(client, Lister(client, Progress(None)), name, ns)
+    except Failed:
+        return None
+    finally:
+        client.close()
+    if got is None:
+        return None
+    decoded, requests = got
+    if not cluster.configuration.verify_ssl:
+        urllib3.disable_warnings(u3e.InsecureRequestWarning)
+        notes.append(f"TLS verification of {cluster.server} is disabled by the kubeconfig "
+                     "(insecure-skip-tls-verify): the answers could come from anyone on the path")
+    notes.append(f"read only what this pod's image-pull diagnosis needs ({requests} requests: the pod, its events, "
+                 "node, ServiceAccount, pull secrets and owners); evidence from other pods (the same image or "
+                 "registry failing elsewhere) is in `podwhy scan`")
+    with gc_paused():
+        snap = build_snapshot(decoded, SourceInfo("live", f"{cluster.context} ({cluster.server})"),
+                              scope_namespace=ns, extra_notes=notes)
+    return snap, ns
+
+
 def _preflight(client: Client) -> None:
     """One cheap request first, so "unreachable" and "credentials rejected" are said once, clearly.
     /version is readable by any authenticated user (system:public-info-viewer); a 403 still proves
@@ -159,4 +191,4 @@ def _preflight(client: Client) -> None:
             raise unreachable(client.cluster, exc, client.timeout) from None
 
 
-__all__ = ["Client", "Failed", "ObjectReader", "ObjectUnavailable", "load_live"]
+__all__ = ["Client", "Failed", "ObjectReader", "ObjectUnavailable", "load_live", "load_live_pod"]

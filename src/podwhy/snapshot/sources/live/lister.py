@@ -106,9 +106,10 @@ class Lister:
         self.client = client
         self.progress = progress
 
-    def list_once(self, info: KindInfo, namespace: str | None) -> Decoded:
+    def list_once(self, info: KindInfo, namespace: str | None, selector: dict[str, str] | None = None) -> Decoded:
         """The whole list, page by page; restarted from scratch when the continue token expires or a
-        page keeps failing mid-list (see the module docstring for how client-go's pager differs)."""
+        page keeps failing mid-list (see the module docstring for how client-go's pager differs).
+        `selector`: fieldSelector/labelSelector query parameters, sent with every page."""
         path = _list_path(info, namespace)
         where = self.client.cluster.server + path
         label = kind_label(info)
@@ -118,7 +119,7 @@ class Lister:
             cont = ""
             try:
                 while True:
-                    query = {"limit": str(PAGE_LIMIT)}
+                    query = {**(selector or {}), "limit": str(PAGE_LIMIT)}
                     if cont:
                         query["continue"] = cont
                     data = self.client.get(path, query)

@@ -1,0 +1,160 @@
+"""`podwhy pod NAME` live for a pod stuck pulling its images: only the objects that diagnosis reads.
+
+A full live read lists every kind cluster-wide (the scheduling recomputation needs every node and every
+pod). A pod bound to a node whose containers wait in a pull reason (ErrImagePull, ImagePullBackOff,
+InvalidImageName, ...) needs none of that: its diagnosis reads the pod, the pod's own events, its node
+(images present, platform, readiness), its ServiceAccount and the pull secrets the kubelet would use
+(pod + ServiceAccount, pkg/kubelet/kuberuntime/kuberuntime_image.go + pkg/credentialprovider, 1.34),
+and its owners (the object a fix patches, and the other ReplicaSets of a Deployment, whose templates
+hold the tags that did exist). So this reads exactly those, by GET and by field/label-selected lists,
+a dozen requests however big the cluster.
+
+A kind is marked loaded only when every object of it that the pod refers to was asked for (a 404 is
+then a real absence: a missing pull secret stays `secret.pull-secret-missing`); kinds not read stay
+unknown. Anything this path cannot serve (the pod not found, forbidden, not bound, not a pull failure)
+returns None and the caller does the full read, which has the hints and the RBAC fallbacks.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from typing import Any
+from urllib.parse import quote
+
+from podwhy.model import Pod
+from podwhy.model.kinds import BY_KIND, EVENTS_V1, KindInfo
+from podwhy.snapshot.sources.decode import Decoded, decode_list_page
+from podwhy.snapshot.sources.live.client import WORKERS, Client, Failed
+from podwhy.snapshot.sources.live.lister import Lister
+from podwhy.stuck import PULL_REASONS
+
+# Owners whose objects a pull diagnosis uses (fix targets); a CronJob is named by its Job's ownerReference.
+OWNER_KINDS = ("ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicationController")
+
+
+def pull_stuck(pod: Pod) -> bool:
+    """Bound to a node, and some container waits in a pull reason (stuck.PULL_REASONS)."""
+    if not pod.spec.node_name:
+        return False
+    statuses = (*pod.status.init_container_statuses, *pod.status.container_statuses)
+    return any(st.state.waiting is not None and st.state.waiting.reason in PULL_REASONS for st in statuses)
+
+
+def _path(info: KindInfo, namespace: str | None, name: str) -> str:
+    scope = f"/namespaces/{quote(namespace, safe='')}" if namespace and info.namespaced else ""
+    return f"/{info.api_path}{scope}/{info.plural}/{quote(name, safe='')}"
+
+
+def _as_list(bodies: list[bytes]) -> bytes:
+    """Single-object answers as the list document the list decoder reads."""
+    return b'{"items":[' + b",".join(bodies) + b"]}"
+
+
+class _Reads:
+    """GETs of one kind's objects; the kind counts as loaded only if every one was answered or absent."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.requests = 0
+        self.forbidden: list[str] = []
+
+    def get(self, kind: str, namespace: str | None, names: list[str]) -> Decoded:
+        info = BY_KIND[kind]
+        bodies: list[bytes] = []
+        complete = True
+        for name in dict.fromkeys(n for n in names if n):
+            self.requests += 1
+            try:
+                bodies.append(self.client.get(_path(info, namespace, name)))
+            except Failed as exc:
+                if exc.missing or exc.status == 404:
+                    continue  # absent: with the kind loaded, analyzers see it as missing
+                complete = False
+                if exc.forbidden:
+                    self.forbidden.append(f"{kind} {name}")
+        out, _, _ = decode_list_page(info, _as_list(bodies), self.client.cluster.server + f"/{info.plural}")
+        if not complete:
+            out.loaded.discard(kind)
+        return out
+
+
+def _owners(obj: Any) -> list[tuple[str, str]]:
+    return [(r.kind, r.name) for r in obj.metadata.owner_references if r.kind in OWNER_KINDS]
+
+
+def read_pull_pod(client: Client, lister: Lister, name: str, namespace: str) -> tuple[Decoded, int] | None:
+    """(what the pull diagnosis of pod `name` reads, the number of requests), or None (do a full read)."""
+    reads = _Reads(client)
+    pods = reads.get("Pod", namespace, [name])
+    if not pods.objects or "Pod" not in pods.loaded:
+        return None
+    pod: Pod = pods.objects[0][1]
+    if not pull_stuck(pod):
+        return None
+    out = Decoded()
+    out.extend(pods)
+    sa_name = pod.spec.service_account_name or pod.spec.service_account or "default"
+    # The pod's events (involvedObject.kind/name: the same selector `kubectl describe pod` uses), its node,
+    # its ServiceAccount and first-level owners, concurrently.
+    selector = {"fieldSelector": f"involvedObject.kind=Pod,involvedObject.name={name}"}
+
+    def events() -> Decoded:
+        reads.requests += 1
+        try:
+            return lister.list_once(BY_KIND["Event"], namespace, selector)
+        except Failed:
+            reads.requests += 1
+            got = lister.list_once(EVENTS_V1, namespace, {"fieldSelector": f"regarding.kind=Pod,regarding.name={name}"})
+            return got
+
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="podwhy-get") as pool:
+        ev = pool.submit(events)
+        node = pool.submit(reads.get, "Node", None, [pod.spec.node_name])
+        sa = pool.submit(reads.get, "ServiceAccount", namespace, [sa_name])
+        firsts: dict[str, Any] = {}
+        for kind, oname in _owners(pod):
+            firsts.setdefault(kind, []).append(oname)
+        owners1 = {k: pool.submit(reads.get, k, namespace, v) for k, v in firsts.items()}
+        sa_got = sa.result()
+        secrets = [r.name for r in pod.spec.image_pull_secrets]
+        for _, obj in sa_got.objects:
+            secrets += [r.name for r in obj.image_pull_secrets]
+        sec = pool.submit(reads.get, "Secret", namespace, secrets)
+        parts = [node.result(), sa_got]
+        # Second-level owners (the Deployment of a ReplicaSet) and the Deployment's other ReplicaSets.
+        seconds: dict[str, list[str]] = {}
+        for fut in owners1.values():
+            got = fut.result()
+            parts.append(got)
+            for _, obj in got.objects:
+                for kind, oname in _owners(obj):
+                    seconds.setdefault(kind, []).append(oname)
+        for kind, names in seconds.items():
+            got = reads.get(kind, namespace, names)
+            parts.append(got)
+            for _, dep in got.objects if kind == "Deployment" else ():
+                labels = dep.spec.selector.match_labels if dep.spec.selector is not None else {}
+                if labels:
+                    reads.requests += 1
+                    with suppress(Failed):  # forbidden or failing: the pod's own ReplicaSet is still there
+                        parts.append(lister.list_once(BY_KIND["ReplicaSet"], namespace, {
+                            "labelSelector": ",".join(f"{k}={v}" for k, v in sorted(labels.items()))}))
+        parts.append(sec.result())
+        try:
+            parts.append(ev.result())
+        except Failed as exc:
+            out.notes.append(f"the pod's events could not be read ({exc.why}): no event evidence")
+    seen: set[tuple[str, str, str]] = {("Pod", namespace, name)}
+    for p in parts:
+        # A Deployment's ReplicaSets come twice (the pod's owner by GET, all of them by label): once each.
+        fresh = Decoded(loaded=p.loaded, notes=p.notes, ignored=p.ignored)
+        for kind, obj in p.objects:
+            key = (kind, obj.metadata.namespace, obj.metadata.name)
+            if kind == "Event" or key not in seen:
+                seen.add(key)
+                fresh.objects.append((kind, obj))
+        out.extend(fresh)
+    if reads.forbidden:
+        out.notes.append("forbidden by RBAC, so not checked: " + ", ".join(reads.forbidden))
+    return out, reads.requests + 1
