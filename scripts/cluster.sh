@@ -250,11 +250,14 @@ up() {
 
 # ------------------------------------------------------------------------------------ real kubelet
 # `up --kubelet`: a loopback docker-registry with our images, containerd 2.x + runc, and the pinned
-# kubelet registered as node $KUBELET_NODE (InternalIP 127.0.0.1). Every path lives under $STATE and
+# kubelet registered as node $NODE_IP (its name, see KUBELET_NODE). Every path lives under $STATE and
 # every port, bridge, subnet and cgroup name derives from $PORT, so two clusters can coexist:
-#   registry PORT+1, kubelet PORT+2 (healthz PORT+3), cgroup /podwhy-PORT, bridge pwPORT,
-#   pod subnet 10.88.(PORT % 256).0/24. Facts this follows: shared/spec/realcluster.md, "A real kubelet".
-KUBELET_NODE=podwhy-kubelet
+#   registry 127.0.0.1:PORT+1, kubelet healthz 127.0.0.1:PORT+3, cgroup /podwhy-PORT, bridge pwPORT
+#   with pod subnet 10.88.(PORT % 256).0/24 and the node's address .1 (the kubelet serves on .1:PORT+2).
+# The node address is on the bridge because the kubelet refuses a loopback node IP ("nodeIP can't be
+# loopback address": no addresses, so no logs/exec). The bridge has no gateway role (isGateway false):
+# the CNI plugin then leaves net.ipv4.ip_forward alone, pods get no default route, and nothing they
+# send can leave the machine. Facts this follows: shared/spec/realcluster.md, "A real kubelet".
 REGISTRY_PORT=$((PORT + 1))
 KUBELET_PORT=$((PORT + 2))
 KUBELET_HEALTHZ_PORT=$((PORT + 3))
@@ -263,6 +266,12 @@ CTRD_SOCK="$CTRD/containerd.sock"
 CGROUP_ROOT="/podwhy-$PORT"
 BRIDGE="pw$PORT"
 POD_SUBNET="10.88.$((PORT % 256)).0/24"
+NODE_IP="10.88.$((PORT % 256)).1"
+# The node's name is its IP: the kubelet always reports its name as the node's Hostname address, which
+# kube-apiserver prefers for logs/exec (--kubelet-preferred-address-types starts with Hostname); a
+# name would make it ask the machine's DNS resolver (seen: "dial tcp: lookup podwhy-kubelet on
+# <resolver>:53: no such host"). An IP literal is dialled as is. The name is in $STATE/kubelet/node.
+KUBELET_NODE="$NODE_IP"
 CGROUP_V1=/sys/fs/cgroup
 CNI_BIN=/usr/lib/cni
 
@@ -319,11 +328,16 @@ TOML
   "cniVersion": "1.0.0",
   "name": "podwhy-$PORT",
   "plugins": [
-    {"type": "bridge", "bridge": "$BRIDGE", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+    {"type": "bridge", "bridge": "$BRIDGE", "isGateway": false, "ipMasq": false, "hairpinMode": true,
      "ipam": {"type": "host-local", "ranges": [[{"subnet": "$POD_SUBNET"}]], "dataDir": "$STATE/cni/networks"}}
   ]
 }
 JSON
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link add "$BRIDGE" type bridge
+    ip addr add "$NODE_IP/24" dev "$BRIDGE"
+    ip link set "$BRIDGE" up
+  fi
   cat >"$CTRD/config.toml" <<TOML
 version = 3
 root = "$CTRD/root"
@@ -378,7 +392,8 @@ cri_ready() {
 start_kubelet() {
   local d k="$STATE/kubelet"
   mkdir -p "$k/root" "$k/logs" "$k/volume-plugins"
-  cert kubelet "/O=system:nodes/CN=system:node:$KUBELET_NODE" "IP:127.0.0.1,DNS:localhost,DNS:$KUBELET_NODE"
+  echo "$KUBELET_NODE" >"$k/node"
+  cert kubelet "/O=system:nodes/CN=system:node:$KUBELET_NODE" "IP:$NODE_IP,IP:127.0.0.1,DNS:localhost"
   kubeconfig kubelet kubelet
   # The kubelet requires its --cgroup-root in every controller; a cpuset child starts with no cpus/mems.
   for d in $(cgroup_dirs); do
@@ -393,7 +408,7 @@ start_kubelet() {
   cat >"$k/config.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
-address: 127.0.0.1
+address: $NODE_IP
 port: $KUBELET_PORT
 readOnlyPort: 0
 healthzBindAddress: 127.0.0.1
@@ -432,7 +447,7 @@ nodeLeaseDurationSeconds: 40
 serializeImagePulls: false
 YAML
   start_daemon kubelet "$BIN/kubelet" --config "$k/config.yaml" --kubeconfig "$STATE/kubelet.kubeconfig" \
-    --root-dir "$k/root" --hostname-override "$KUBELET_NODE" --node-ip 127.0.0.1 --v 2
+    --root-dir "$k/root" --hostname-override "$KUBELET_NODE" --node-ip "$NODE_IP" --v 2
   wait_for "node $KUBELET_NODE Ready" 180 kubelet node_ready
 }
 

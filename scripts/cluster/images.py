@@ -26,7 +26,7 @@ from pathlib import Path
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
-BUSYBOX_APPLETS = ("sh", "sleep", "echo", "cat", "ls", "true", "false", "env", "id", "ps", "wget", "nc")
+BUSYBOX_APPLETS = ("sh", "sleep", "echo", "cat", "ls", "true", "false", "env", "id", "ps", "nc")
 
 
 def digest(data: bytes) -> str:

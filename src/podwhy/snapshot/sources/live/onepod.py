@@ -17,7 +17,6 @@ returns None and the caller does the full read, which has the hints and the RBAC
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from typing import Any
 from urllib.parse import quote
@@ -25,7 +24,7 @@ from urllib.parse import quote
 from podwhy.model import Pod
 from podwhy.model.kinds import BY_KIND, EVENTS_V1, KindInfo
 from podwhy.snapshot.sources.decode import Decoded, decode_list_page
-from podwhy.snapshot.sources.live.client import WORKERS, Client, Failed
+from podwhy.snapshot.sources.live.client import Client, Failed
 from podwhy.snapshot.sources.live.lister import Lister
 from podwhy.stuck import PULL_REASONS
 
@@ -95,56 +94,46 @@ def read_pull_pod(client: Client, lister: Lister, name: str, namespace: str) -> 
     out = Decoded()
     out.extend(pods)
     sa_name = pod.spec.service_account_name or pod.spec.service_account or "default"
-    # The pod's events (involvedObject.kind/name: the same selector `kubectl describe pod` uses), its node,
-    # its ServiceAccount and first-level owners, concurrently.
-    selector = {"fieldSelector": f"involvedObject.kind=Pod,involvedObject.name={name}"}
-
-    def events() -> Decoded:
+    # The pod's events (involvedObject.kind/name: the selector `kubectl describe pod` uses), its node, its
+    # ServiceAccount, the pull secrets, its owners. One after the other on one kept-alive connection: a
+    # dozen loopback-fast GETs cost less than the TLS handshakes of parallel connections.
+    parts: list[Decoded] = []
+    reads.requests += 1
+    try:
+        parts.append(lister.list_once(BY_KIND["Event"], namespace,
+                                      {"fieldSelector": f"involvedObject.kind=Pod,involvedObject.name={name}"}))
+    except Failed:
         reads.requests += 1
         try:
-            return lister.list_once(BY_KIND["Event"], namespace, selector)
-        except Failed:
-            reads.requests += 1
-            got = lister.list_once(EVENTS_V1, namespace, {"fieldSelector": f"regarding.kind=Pod,regarding.name={name}"})
-            return got
-
-    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="podwhy-get") as pool:
-        ev = pool.submit(events)
-        node = pool.submit(reads.get, "Node", None, [pod.spec.node_name])
-        sa = pool.submit(reads.get, "ServiceAccount", namespace, [sa_name])
-        firsts: dict[str, Any] = {}
-        for kind, oname in _owners(pod):
-            firsts.setdefault(kind, []).append(oname)
-        owners1 = {k: pool.submit(reads.get, k, namespace, v) for k, v in firsts.items()}
-        sa_got = sa.result()
-        secrets = [r.name for r in pod.spec.image_pull_secrets]
-        for _, obj in sa_got.objects:
-            secrets += [r.name for r in obj.image_pull_secrets]
-        sec = pool.submit(reads.get, "Secret", namespace, secrets)
-        parts = [node.result(), sa_got]
-        # Second-level owners (the Deployment of a ReplicaSet) and the Deployment's other ReplicaSets.
-        seconds: dict[str, list[str]] = {}
-        for fut in owners1.values():
-            got = fut.result()
-            parts.append(got)
-            for _, obj in got.objects:
-                for kind, oname in _owners(obj):
-                    seconds.setdefault(kind, []).append(oname)
-        for kind, names in seconds.items():
-            got = reads.get(kind, namespace, names)
-            parts.append(got)
-            for _, dep in got.objects if kind == "Deployment" else ():
-                labels = dep.spec.selector.match_labels if dep.spec.selector is not None else {}
-                if labels:
-                    reads.requests += 1
-                    with suppress(Failed):  # forbidden or failing: the pod's own ReplicaSet is still there
-                        parts.append(lister.list_once(BY_KIND["ReplicaSet"], namespace, {
-                            "labelSelector": ",".join(f"{k}={v}" for k, v in sorted(labels.items()))}))
-        parts.append(sec.result())
-        try:
-            parts.append(ev.result())
+            parts.append(lister.list_once(EVENTS_V1, namespace,
+                                          {"fieldSelector": f"regarding.kind=Pod,regarding.name={name}"}))
         except Failed as exc:
             out.notes.append(f"the pod's events could not be read ({exc.why}): no event evidence")
+    parts.append(reads.get("Node", None, [pod.spec.node_name]))
+    sa = reads.get("ServiceAccount", namespace, [sa_name])
+    parts.append(sa)
+    secrets = [r.name for r in pod.spec.image_pull_secrets]
+    for _, obj in sa.objects:
+        secrets += [r.name for r in obj.image_pull_secrets]
+    parts.append(reads.get("Secret", namespace, secrets))
+    level: list[tuple[str, str]] = _owners(pod)
+    for _ in range(2):  # the pod's owner, and its owner (the Deployment of a ReplicaSet)
+        by_kind: dict[str, list[str]] = {}
+        for kind, oname in level:
+            by_kind.setdefault(kind, []).append(oname)
+        level = []
+        for kind, names in by_kind.items():
+            got = reads.get(kind, namespace, names)
+            parts.append(got)
+            for _, obj in got.objects:
+                level += _owners(obj)
+                if kind != "Deployment" or obj.spec.selector is None or not obj.spec.selector.match_labels:
+                    continue
+                # The Deployment's other ReplicaSets: their templates hold the tags that did exist.
+                reads.requests += 1
+                with suppress(Failed):  # forbidden or failing: the pod's own ReplicaSet is still there
+                    parts.append(lister.list_once(BY_KIND["ReplicaSet"], namespace, {"labelSelector": ",".join(
+                        f"{k}={v}" for k, v in sorted(obj.spec.selector.match_labels.items()))}))
     seen: set[tuple[str, str, str]] = {("Pod", namespace, name)}
     for p in parts:
         # A Deployment's ReplicaSets come twice (the pod's owner by GET, all of them by label): once each.
