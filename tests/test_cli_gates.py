@@ -476,7 +476,7 @@ _SECRET = "[{apiVersion: v1, kind: Secret, metadata: {name: web-tls, namespace: 
 @pytest.mark.parametrize(
     ("yaml_text", "code", "finding"),
     [
-        pytest.param(_creating(_MOUNT), 1, ("start.mount-failed", "certain"),
+        pytest.param(_creating(_MOUNT), 1, ("start.config-missing", "certain"),
                      id="young-creating-pod-with-missing-secret-mount-is-stuck"),
         pytest.param(_creating(_SANDBOX), 1, ("start.sandbox-failed", "certain"),
                      id="young-creating-pod-with-ipam-exhausted-sandbox-is-stuck"),

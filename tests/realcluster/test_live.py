@@ -217,3 +217,59 @@ def test_api_server_that_stops_answering_mid_list_is_reported_unreachable(
     assert "no answer within 2s" in str(info.value), str(info.value)
     wait_until("API server answers again", lambda: cluster.kubectl("get", "--raw", "/readyz",
                                                                    check=False).returncode == 0)
+
+
+# ---- podwhy pod NAME on a pull-stuck pod: only its objects ------------------------------------------------
+
+PULL_NS = "onepod"
+_NOT_FOUND = ('rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.test/web:1.0.": '
+              'failed to resolve reference "registry.example.test/web:1.0.": registry.example.test/web:1.0.: not found')
+
+
+def test_pod_stuck_pulling_reads_only_its_objects(cluster: Cluster, reader_kubeconfig: Path,
+                                                  calls: list[tuple[str, dict[str, str]]]) -> None:
+    """The real API server's field selector gives the pod's events; a handful of GETs as the read-only
+    user, the same findings a scan of the namespace gives, and no list of the cluster's pods or nodes."""
+    cluster.apply([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": PULL_NS}}])
+    wait_until("default ServiceAccount", lambda: cluster.kubectl("-n", PULL_NS, "get", "sa", "default",
+                                                                check=False).returncode == 0)
+    # A node no KWOK keeps (no kubelet runs here): its pod keeps the status written below, as a kubelet's.
+    cluster.apply([{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "onepod-node"},
+                    "status": {"allocatable": {"cpu": "4", "memory": "16Gi", "pods": "110"}}}])
+    labels = {"app": "web"}
+    template = {"metadata": {"labels": labels}, "spec": {"nodeName": "onepod-node", "containers": [
+        {"name": "web", "image": "registry.example.test/web:1.0."}]}}
+    cluster.apply([{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": PULL_NS},
+                    "spec": {"replicas": 1, "selector": {"matchLabels": labels}, "template": template}}])
+    pod = wait_until("the Deployment's pod", lambda: cluster.get_json("-n", PULL_NS, "pods", "-l", "app=web")["items"])[0]
+    name = pod["metadata"]["name"]
+    status = {"status": {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "True"}],
+                         "containerStatuses": [{"name": "web", "image": "registry.example.test/web:1.0.",
+                                                "imageID": "", "ready": False, "restartCount": 0,
+                                                "state": {"waiting": {"reason": "ErrImagePull",
+                                                                      "message": _NOT_FOUND}}}]}}
+    cluster.kubectl("-n", PULL_NS, "patch", "pod", name, "--subresource=status", "--type=merge", "-p",
+                    json.dumps(status))
+    cluster.apply([{"apiVersion": "v1", "kind": "Event", "metadata": {"name": f"{name}.pull", "namespace": PULL_NS},
+                    "involvedObject": {"kind": "Pod", "name": name, "namespace": PULL_NS, "uid": pod["metadata"]["uid"],
+                                       "fieldPath": "spec.containers{web}"},
+                    "reason": "Failed", "type": "Warning", "source": {"component": "kubelet", "host": "onepod-node"},
+                    "message": f'Failed to pull image "registry.example.test/web:1.0.": {_NOT_FOUND}', "count": 3}])
+    try:
+        one, _ = live.load_live_pod(name, kubeconfig=str(reader_kubeconfig), namespace=PULL_NS) or (None, None)
+        assert one is not None
+        paths = [p for p, _ in calls]
+        assert len(paths) <= 20, paths
+        assert "/api/v1/pods" not in paths and "/api/v1/nodes" not in paths, paths
+        assert [q.get("fieldSelector") for p, q in calls if p.endswith("/events")] == [
+            f"involvedObject.kind=Pod,involvedObject.name={name}"]
+        assert [e.reason for e in one.events] == ["Failed"]
+        got = cluster.podwhy("pod", name, "-n", PULL_NS, "-o", "json", kubeconfig=reader_kubeconfig)
+        scan = cluster.podwhy("scan", "-n", PULL_NS, "-o", "json", kubeconfig=reader_kubeconfig)
+        mine = next(s for s in json.loads(got.stdout)["subjects"] if s["name"] == name)
+        theirs = next(s for s in json.loads(scan.stdout)["subjects"] if s["name"] == name)
+        assert mine["findings"] == theirs["findings"]
+        assert mine["findings"][0]["code"] == "image.tag-not-found"
+    finally:
+        cluster.kubectl("delete", "namespace", PULL_NS, "--wait=false", check=False)
+        cluster.kubectl("delete", "node", "onepod-node", check=False)

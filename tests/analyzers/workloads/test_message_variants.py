@@ -119,7 +119,7 @@ CASES = [
     pytest.param(docs(running_pod("web-0"), empty_list("Secret"),
                       kubelet("FailedMount", 'MountVolume.SetUp failed for volume "default-token-x7f2q" : secret '
                                              '"default-token-x7f2q" not found')),
-                 POD, "start.mount-failed", "certain", "ServiceAccount token secret that was deleted or rotated",
+                 POD, "start.config-missing", "certain", "ServiceAccount token secret that was deleted or rotated",
                  id="deleted-serviceaccount-token-secret"),
     pytest.param(docs(running_pod("web-0"),
                       kubelet("NetworkNotReady",

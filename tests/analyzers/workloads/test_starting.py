@@ -128,9 +128,17 @@ CASES = [
              container="wait-db"),
         id="init-container-secret-missing-plural-secrets-wording"),
     pytest.param(
+        docs(running_pod("web-0", spec_extra=CFG_VOL),
+             kubelet("FailedMount", 'MountVolume.SetUp failed for volume "config" : configmap "web-config" not found')),
+        # Pod and events only (what users paste): the volume's ConfigMap is missing, which is a missing object,
+        # not the mount machinery; likely, since the ConfigMaps are not in the input to confirm it.
+        Want("start.config-missing", "likely",
+             ["Volume 'config' cannot be mounted: ConfigMap 'web-config' does not exist in namespace 'shop'."]),
+        id="failedmount-configmap-missing-without-the-configmaps-in-the-input"),
+    pytest.param(
         docs(running_pod("web-0", spec_extra=CFG_VOL), configmap("web-config", ("a",)), empty_list("Secret"),
              kubelet("FailedMount", 'MountVolume.SetUp failed for volume "tls" : secret "web-tls" not found')),
-        Want("start.mount-failed", "certain",
+        Want("start.config-missing", "certain",
              ["Volume 'tls' cannot be mounted: Secret 'web-tls' does not exist in namespace 'shop'."],
              [("Secret/shop/web-tls", "not found")],
              details={"class": "volume-source-missing", "volume": "tls"}),
@@ -139,7 +147,7 @@ CASES = [
         docs(running_pod("web-0", spec_extra=CFG_VOL), configmap("web-config", ("a",)),
              kubelet("FailedMount", 'MountVolume.SetUp failed for volume "config" : configmap references '
                                     'non-existent config key: app.yaml')),
-        Want("start.mount-failed", "certain", ["key 'app.yaml' of ConfigMap 'web-config'"],
+        Want("start.config-missing", "certain", ["key 'app.yaml' of ConfigMap 'web-config'"],
              [("ConfigMap/shop/web-config", "a")]),
         id="failedmount-configmap-item-key-missing"),
     pytest.param(

@@ -357,6 +357,16 @@ RULES: tuple[Rule, ...] = (
          'Failed to pull image "noyandocker/authservice": rpc error: code = Unknown desc = context deadline exceeded',
          "kubelet --runtime-request-timeout (2m) / containerd image_pull_progress_timeout (kubernetes/minikube#15626)",
          "the pull started but did not finish in time (large image, slow link); the kubelet retries"),
+    Rule("copy-canceled", "image.pull-timeout", "likely",
+         _r(r"failed to copy:.{0,600}?request canceled(?! while waiting for connection)"),
+         'rpc error: code = Canceled desc = failed to pull and unpack image "docker.io/library/big:1": failed to copy: '
+         'httpReadSeeker: failed open: failed to do request: Get "https://production.cloudflare.docker.com/registry-v2/'
+         'docker/registry/v2/blobs/sha256/aa/aa/data": net/http: request canceled',
+         "a layer download cancelled mid-copy: containerd's pull progress timeout cancels the transfer "
+         "(internal/cri/server/images/image_pull.go, v2.0: image_pull_progress_timeout, default 5m; 1.7: "
+         "pkg/cri/server/image_pull.go) and Go's net/http reports the cancelled body read as `request canceled` "
+         "(net/http/transport.go errRequestCanceled)",
+         "the pull started and stalled while copying layers (slow or stalled link to the blob store); the kubelet retries"),
     # --- registry 5xx ---------------------------------------------------------------------------------------
     Rule("server-error", "registry.server-error", "certain",
          _r(r"\b50[0-9] (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out|Not Implemented)"

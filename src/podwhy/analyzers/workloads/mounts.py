@@ -1,4 +1,5 @@
-"""`start.mount-failed`: the kubelet / attach-detach controller cannot attach or mount a volume.
+"""`start.mount-failed`: the kubelet / attach-detach controller cannot attach or mount a volume (and
+`start.config-missing` when the volume's Secret/ConfigMap or key does not exist).
 
 Event texts (Warning on the pod):
 * `FailedMount` from the kubelet volume manager (pkg/volume/util/operationexecutor/operation_generator.go,
@@ -115,6 +116,8 @@ def _csi_missing(ctx: Context, work: Work, e: Event, m: re.Match[str]) -> Findin
             ev.append(Evidence(ref=f"CSINode/{node}", field=".spec.drivers[].name", observed=", ".join(have) or "(none)",
                                expected=driver))
             detail = f" (its CSINode lists: {', '.join(have) or 'none'})"
+    nowhere = snap.has("CSIDriver") and not any(d.metadata.name == driver for d in snap.csi_drivers) and (
+        not snap.has("CSINode") or not any(d.name == driver for c in snap.objects("CSINode") for d in c.spec.drivers))
     if snap.has("CSIDriver") and not any(d.metadata.name == driver for d in snap.csi_drivers):
         detail += f"; no CSIDriver {driver!r} exists cluster-wide either (installed: " \
                   f"{', '.join(d.metadata.name for d in snap.csi_drivers) or 'none'})"
@@ -125,7 +128,10 @@ def _csi_missing(ctx: Context, work: Work, e: Event, m: re.Match[str]) -> Findin
                "StorageClass/PV names a driver that does not match the installed one."),
         evidence=ev, group_key=f"csi-driver={driver}@{node}",
         details={"class": "csi-driver-not-registered", "driver": driver, "node": node},
-        fix=Fix(summary=(f"Run the {driver!r} node plugin on {node!r} (check its DaemonSet's nodeSelector/"
+        fix=Fix(summary=(f"Install the {driver!r} CSI driver (no node registers it and no CSIDriver object exists: "
+                         "its controller and node DaemonSet were never deployed), or point the PV/StorageClass at an "
+                         "installed driver." if nowhere else
+                         f"Run the {driver!r} node plugin on {node!r} (check its DaemonSet's nodeSelector/"
                          "tolerations and the registrar's logs), or fix the driver name in the PV/StorageClass."),
                 commands=[f"kubectl get csinode {node} -o yaml",
                           f"kubectl get pods -A -o wide --field-selector spec.nodeName={node} | grep -i csi",
@@ -172,8 +178,10 @@ def _source_missing(ctx: Context, work: Work, e: Event, kind: str, name: str, ke
         tail += (" It is a ServiceAccount token secret that was deleted or rotated after the pod was created.")
         summary = "Delete the pod so its controller recreates it with the ServiceAccount's current token."
         cmds = [f"kubectl delete pod {work.name} -n {ns}", f"kubectl get serviceaccounts -n {ns}"]
+    # A volume whose Secret/ConfigMap (or key) is missing is the same cause as the container's env naming a
+    # missing one (CreateContainerConfigError): the object is missing, not the mount machinery (issue 13).
     return Finding(
-        code="start.mount-failed", severity="error", confidence=conf, rank=20,
+        code="start.config-missing", severity="error", confidence=conf, rank=20,
         cause=f"Volume {vname!r} cannot be mounted: {what} does not exist in namespace {ns!r}.{tail}",
         evidence=ev, group_key=f"{title.lower()}={ns}/{name or key}",
         details={"class": "volume-source-missing", "volume": vname, "kind": title, "name": name, "key": key or None},
