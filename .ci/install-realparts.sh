@@ -4,6 +4,9 @@
 #
 #   * bookworm packages: docker-registry (distribution 2.8), apache2-utils (htpasswd -B), containerd 1.6
 #     + runc, busybox-static (the hand-built test/pause images), openssl (self-signed cert), iproute2.
+#     For `scripts/cluster.sh up --kubelet` (tests/realcluster/test_kubelet.py) also: gcc and
+#     libseccomp-dev (runc is built with cgo and -tags seccomp), containernetworking-plugins (the
+#     bridge/host-local/loopback CNI plugins in /usr/lib/cni).
 #   * containerd 1.7 from Debian trixie, UNPACKED (not installed) under $PODWHY_REALPARTS_DIR/containerd-1.7
 #     with `apt-get download` + `dpkg -x`. The trixie index lives in a private apt state/sources
 #     directory, so the system's apt sources, lists and dpkg database are never touched.
@@ -24,11 +27,12 @@ fi
 need_pkgs=()
 for bin_pkg in docker-registry:docker-registry htpasswd:apache2-utils containerd:containerd runc:runc \
                busybox:busybox-static openssl:openssl ip:iproute2 unshare:util-linux \
-               kubectl:kubernetes-client; do
+               kubectl:kubernetes-client gcc:gcc -:libseccomp-dev -:containernetworking-plugins; do
   bin="${bin_pkg%%:*}"; pkg="${bin_pkg#*:}"
   # busybox-static installs /bin/busybox; check the package itself for it (a dynamic busybox would not do).
-  if [ "$pkg" = busybox-static ]; then
-    dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q "ok installed" || need_pkgs+=("$pkg")
+  # libseccomp-dev (runc's cgo build) and containernetworking-plugins (/usr/lib/cni) have no command.
+  if [ "$pkg" = busybox-static ] || [ "$bin" = - ]; then
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need_pkgs+=("$pkg")
   elif ! command -v "$bin" >/dev/null 2>&1; then
     need_pkgs+=("$pkg")
   fi

@@ -3,7 +3,11 @@
 #
 #   scripts/cluster.sh up [--kubelet]   build what is missing (cached), start etcd, kube-apiserver,
 #                                       kube-controller-manager, kube-scheduler and KWOK on loopback,
-#                                       wait until ready; the last line printed is the admin kubeconfig
+#                                       wait until ready; the last line printed is the admin kubeconfig.
+#                                       --kubelet also starts a loopback docker-registry, containerd 2.x
+#                                       + runc and the real kubelet, registered as node 10.88.(PORT%256).1
+#                                       (the name is in $STATE/kubelet/node); images in the registry
+#                                       (127.0.0.1:PORT+1): podwhy/busybox:1.35, podwhy/pause:3.10
 #   scripts/cluster.sh node NAME [--cpu N] [--memory Q] [--pods N] [--label k=v]... [--taint k=v:Effect]...
 #                                       [--resource name=Q]...
 #                                       add a fake node that KWOK keeps Ready (--resource: an extended
@@ -11,7 +15,9 @@
 #   scripts/cluster.sh user NAME [--group G]...
 #                                       a client-certificate user; prints its kubeconfig's path
 #   scripts/cluster.sh down             stop everything `up` started (by PID) and remove its state
-#   scripts/cluster.sh build            only build (or check the cache of) the binaries
+#   scripts/cluster.sh build [--kubelet]
+#                                       only build (or check the cache of) the binaries (--kubelet: and
+#                                       containerd, runc, pause)
 #   scripts/cluster.sh status           what runs, and the admin kubeconfig
 #
 # Everything comes from the Go module proxy at one pinned release (scripts/cluster/*/go.mod); binaries
@@ -19,7 +25,8 @@
 # Facts this follows: shared/spec/realcluster.md. Environment:
 #   PODWHY_CLUSTER_CACHE  binaries (default /opt/podwhy-cluster)
 #   PODWHY_CLUSTER_STATE  pki, etcd data, logs, pids, kubeconfigs (default /tmp/podwhy-cluster)
-#   PODWHY_CLUSTER_PORT   kube-apiserver's secure port (default 16443); etcd uses PORT-4064 and PORT-4063
+#   PODWHY_CLUSTER_PORT   kube-apiserver's secure port (default 16443); etcd uses PORT-4064 and PORT-4063,
+#                         --kubelet PORT+1 (registry), PORT+2 (kubelet), PORT+3 (kubelet healthz)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -184,7 +191,7 @@ up() {
       *) die "up: unknown argument $a" ;;
     esac
   done
-  if [ "$kubelet" = 1 ]; then build --kubelet; else build; fi
+  if [ "$kubelet" = 1 ]; then kubelet_prereqs; build --kubelet; else build; fi
   if [ -f "$STATE/admin.kubeconfig" ] && alive kube-apiserver && api_ready >/dev/null 2>&1; then
     log "already up"
     [ "$kubelet" = 0 ] || up_kubelet
@@ -290,8 +297,15 @@ kubelet_prereqs() {
   [ -d "$CGROUP_V1/memory" ] || die "up --kubelet: expected cgroup v1 controllers under $CGROUP_V1"
 }
 
-# The cgroup v1 controllers' directories of the kubelet's --cgroup-root (made by up, removed by down).
-cgroup_dirs() { local d; for d in "$CGROUP_V1"/*/; do [ -f "$d/cgroup.procs" ] && echo "${d%/}$CGROUP_ROOT"; done; }
+# The kubelet's --cgroup-root in every mounted hierarchy (made by up, removed by down), the hybrid
+# layout's cgroup2 "unified" mount included: the kubelet and runc make the pods' cgroups there too.
+cgroup_dirs() {
+  local d
+  for d in "$CGROUP_V1"/*/; do
+    [ -f "$d/cgroup.procs" ] && echo "${d%/}$CGROUP_ROOT"
+  done
+  return 0
+}
 
 start_registry() {
   mkdir -p "$STATE/registry"
@@ -312,16 +326,17 @@ YAML
 
 start_containerd() {
   mkdir -p "$CTRD"/{root,state,runc,opt,net.d,certs.d/_default,"certs.d/127.0.0.1:$REGISTRY_PORT"} "$STATE/cni"
-  # Our registry is plain HTTP; every other registry name goes to a closed loopback port, so a typo'd
-  # image never makes containerd look a name up or leave the machine.
+  # Our registry is plain HTTP (one endpoint, no HTTPS attempt first). Every other registry name goes
+  # to a closed loopback port, so an image from elsewhere never makes containerd look a name up or
+  # leave the machine. `server` must be set in _default too: a [host] table alone is tried first, and
+  # then the registry's own upstream (seen: "trying next host" ... "dial tcp: lookup
+  # registry-1.docker.io on <resolver>:53"). Such pulls fail with: failed to do request: Head
+  # "http://127.0.0.1:1/v2/...": dial tcp 127.0.0.1:1: connect: connection refused.
   cat >"$CTRD/certs.d/127.0.0.1:$REGISTRY_PORT/hosts.toml" <<TOML
 server = "http://127.0.0.1:$REGISTRY_PORT"
-[host."http://127.0.0.1:$REGISTRY_PORT"]
-  capabilities = ["pull", "resolve", "push"]
 TOML
   cat >"$CTRD/certs.d/_default/hosts.toml" <<TOML
-[host."http://127.0.0.1:1"]
-  capabilities = ["pull", "resolve"]
+server = "http://127.0.0.1:1"
 TOML
   cat >"$CTRD/net.d/10-podwhy.conflist" <<JSON
 {
@@ -333,11 +348,14 @@ TOML
   ]
 }
 JSON
-  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
-    ip link add "$BRIDGE" type bridge
-    ip addr add "$NODE_IP/24" dev "$BRIDGE"
-    ip link set "$BRIDGE" up
-  fi
+  # The node's address, on the pods' bridge (made before the CNI plugin's first use, which keeps it).
+  local other
+  other="$(ip -o -4 addr show | awk -v ip="$NODE_IP" -v br="$BRIDGE" 'index($4, ip "/") == 1 && $2 != br {print $2}')"
+  [ -z "$other" ] || die "up --kubelet: $NODE_IP (this cluster's node address, from PORT $PORT % 256) is \
+already on $other, another cluster's bridge: choose a PODWHY_CLUSTER_PORT with another PORT % 256"
+  ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add "$BRIDGE" type bridge
+  ip addr replace "$NODE_IP/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
   cat >"$CTRD/config.toml" <<TOML
 version = 3
 root = "$CTRD/root"
@@ -464,7 +482,7 @@ up_kubelet() {
   local t0=$SECONDS
   alive registry || start_registry
   alive containerd || start_containerd
-  alive kubelet || start_kubelet
+  if alive kubelet; then wait_for "node $KUBELET_NODE Ready" 180 kubelet node_ready; else start_kubelet; fi
   log "kubelet ready in $((SECONDS - t0)) s: node $KUBELET_NODE, containerd $CONTAINERD_VERSION ($CTRD_SOCK),\
  registry 127.0.0.1:$REGISTRY_PORT"
 }
@@ -480,9 +498,12 @@ stop_pid() {  # stop_pid NAME: TERM its process group (its own session), then KI
 }
 
 # What the kubelet tier leaves outside its daemons' process groups: pod processes (in our cgroup root),
-# containerd's shims (started for our socket only), mounts under $STATE, the cgroups, the bridge.
+# containerd's shims (started for our socket only) and their sockets in /run/containerd/s (a fixed
+# path in containerd), mounts under $STATE, the cgroups, the bridge, and the files the kubelet and the
+# CNI plugins keep at fixed paths for our pods: /var/log/containers links, /var/lib/cni/results
+# (left because pods are killed, not torn down through CNI DEL).
 down_kubelet_tier() {
-  local d p m pids=()
+  local d p m f id inodes=() pids=() socks=()
   [ -d "$CTRD" ] || [ -d "$STATE/kubelet" ] || return 0
   stop_pid kubelet
   for d in $(cgroup_dirs); do
@@ -491,9 +512,34 @@ down_kubelet_tier() {
   done
   stop_pid containerd
   for p in /proc/[0-9]*; do   # a shim of ours: containerd-shim-runc-v2 ... -address $CTRD_SOCK ...
-    tr '\0' '\n' <"$p/cmdline" 2>/dev/null | grep -qxF -- "$CTRD_SOCK" && pids+=("${p#/proc/}")
+    if tr '\0' '\n' <"$p/cmdline" 2>/dev/null | grep -qxF -- "$CTRD_SOCK"; then
+      pids+=("${p#/proc/}")
+      for f in "$p"/fd/*; do
+        m="$(readlink "$f" 2>/dev/null)" || continue
+        case "$m" in socket:*) inodes+=("${m//[^0-9]/}") ;; esac
+      done
+    fi
   done
+  socks=()
+  if [ "${#inodes[@]}" -gt 0 ]; then   # the shims' listening sockets, by inode (/proc/net/unix)
+    mapfile -t socks < <(awk -v list=" ${inodes[*]} " \
+      'index(list, " " $7 " ") && $8 ~ "^/run/containerd/s/" {print $8}' /proc/net/unix | sort -u)
+  fi
   [ "${#pids[@]}" = 0 ] || kill -KILL "${pids[@]}" 2>/dev/null || true
+  [ "${#socks[@]}" = 0 ] || rm -f "${socks[@]}"
+  for d in "$CTRD"/state/io.containerd.grpc.v1.cri/sandboxes/*/; do
+    [ -d "$d" ] || continue
+    id="$(basename "$d")"
+    rm -f "/var/lib/cni/results/cni-loopback-$id-lo" "/var/lib/cni/results/podwhy-$PORT-$id-eth0"
+  done
+  for f in /var/log/containers/*.log; do
+    [ -L "$f" ] && case "$(readlink "$f")" in "$STATE/"*) rm -f "$f" ;; esac
+  done
+  # The device manager's socket is fixed too (not under --root-dir); remove it unless another
+  # cluster's kubelet listens on it now.
+  f=/var/lib/kubelet/device-plugins/kubelet.sock
+  if [ -S "$f" ] && ! awk '{print $8}' /proc/net/unix | grep -qxF "$f"; then rm -f "$f"; fi
+  rmdir /var/lib/kubelet/device-plugins /var/lib/kubelet /var/log/containers 2>/dev/null || true
   # mounts under $STATE (overlay rootfs, shm, netns, projected volumes), deepest first
   awk -v s="$STATE/" 'index($5, s) == 1 {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
@@ -569,7 +615,7 @@ case "$cmd" in
   down) exec 9>"${STATE%/}.lock"; flock 9; down ;;
   node) node "$@" ;;
   user) user "$@" ;;
-  build) build "$@" ;;
+  build) [ $# -eq 0 ] || [ "$*" = --kubelet ] || die "build: unknown argument $*"; build "$@" ;;
   status) status ;;
-  *) sed -n '2,23p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,29p' "$0" >&2; exit 2 ;;
 esac

@@ -25,7 +25,7 @@ echo "== import-linter"; .venv/bin/lint-imports || failed+=(import-linter)
 # The real control plane's binaries (kube-apiserver & co. v1.34.4, etcd, KWOK) are built from the Go
 # module proxy once and cached outside the repo (/opt/podwhy-cluster): cold about 20 min on 2 cores,
 # then seconds. Built here so no test's timeout pays for it.
-echo "== cluster build"; bash scripts/cluster.sh build || failed+=(cluster-build)
+echo "== cluster build"; bash scripts/cluster.sh build --kubelet || failed+=(cluster-build)
 # --dist loadgroup: the real-cluster tier (xdist_group "realcluster") shares one cluster on one worker.
 echo "== pytest";        .venv/bin/pytest -n 2 --dist loadgroup -q "$@" || failed+=(pytest)
 if [ ${#failed[@]} -gt 0 ]; then

@@ -598,16 +598,18 @@ def _stub(d: Path, name: str, body: str) -> None:
     ("present", "installed"),
     [
         pytest.param([], "docker-registry apache2-utils containerd runc busybox-static openssl iproute2 util-linux "
-                         "kubernetes-client", id="fresh-machine-installs-every-missing-package-incl-kubectl"),
-        pytest.param(["docker-registry", "htpasswd", "containerd", "runc", "openssl", "ip", "unshare"],
-                     "busybox-static kubernetes-client", id="only-kubectl-and-busybox-missing-installs-just-those"),
+                         "kubernetes-client gcc libseccomp-dev containernetworking-plugins",
+                     id="fresh-machine-installs-every-missing-package-incl-kubectl-and-the-kubelet-tier"),
+        pytest.param(["docker-registry", "htpasswd", "containerd", "runc", "openssl", "ip", "unshare", "gcc"],
+                     "busybox-static kubernetes-client libseccomp-dev containernetworking-plugins",
+                     id="only-kubectl-busybox-and-the-package-only-parts-missing-installs-just-those"),
     ],
 )
 def test_install_realparts_installs_the_missing_packages(tmp_path: Path, present: list[str], installed: str) -> None:
     bin_dir, cache, log = tmp_path / "bin", tmp_path / "cache", tmp_path / "apt.log"
     bin_dir.mkdir()
     _stub(bin_dir, "id", "echo 0")
-    _stub(bin_dir, "dpkg-query", "exit 1")  # busybox-static not installed
+    _stub(bin_dir, "dpkg-query", "exit 1")  # busybox-static, libseccomp-dev, containernetworking-plugins not installed
     _stub(bin_dir, "apt-get", f'echo "$*" >> {log}')
     _stub(bin_dir, "grep", 'exec /bin/grep "$@"')
     for b in present:

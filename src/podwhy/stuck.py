@@ -136,7 +136,11 @@ def _certain_start_failure(snap: Snapshot, work: Work, now: datetime, opts: Opti
 
     ctx = Context(snapshot=snap, now=now, options=opts)
     found = [*mounts.analyze(ctx, work), sandbox.analyze(ctx, work)]
-    return any(f is not None and f.confidence == "certain" for f in found)
+    # A missing volume Secret/ConfigMap is `likely` only because that kind is not in the input (a
+    # `cluster-info dump` has none): the kubelet's own `not found` still settles it, as live or from YAML
+    # (`possible` means it exists now and the retry may succeed).
+    return any(f is not None and (f.confidence == "certain" or (f.code == "start.config-missing"
+                                                               and f.confidence == "likely")) for f in found)
 
 
 def _desired(obj: Any) -> int | None:

@@ -3,14 +3,16 @@
 containers, and a missing tag gets the kubelet's own ErrImagePull / ImagePullBackOff status and events.
 
 This module starts its own cluster (its own state directory and ports), so the session `cluster` of the
-other modules never sees the real node. Nothing here is recorded or hard-coded from memory: the texts
-asserted on are only their stable shapes, and the real ones are printed.
+other modules never sees the real node. Nothing here is recorded: the texts asserted on are the shapes
+this stack (kubelet v1.34.4, containerd v2.2.9) was seen to write, and the real ones are printed.
 """
 
 from __future__ import annotations
 
 import atexit
+import json
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -21,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from .harness import KUBECTL, SCRIPT, Cluster, ClusterError, node_settled, wait_until
+from .harness import KUBECTL, ROOT, SCRIPT, Cluster, ClusterError, node_settled, wait_until
 
 APP_IMAGE_REPO = "podwhy/busybox"  # pushed by scripts/cluster/images.py
 _UNIX_SOCKET_MAX = 100  # sun_path is 108 bytes: containerd's socket lives under the state directory
@@ -37,14 +40,24 @@ def _free(port: int) -> bool:
     return True
 
 
+def _address_in_use(ip: str) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((ip, 0))
+        except OSError:
+            return False
+    return True
+
+
 def _free_port_block() -> int:
-    """P with P, P-4064, P-4063 (apiserver, etcd) and P+1..P+3 (registry, kubelet, healthz) free."""
+    """P with P, P-4064, P-4063 (apiserver, etcd) and P+1..P+3 (registry, kubelet, healthz) free, and
+    no other cluster's node address 10.88.(P % 256).1 on this machine."""
     for _ in range(200):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        if 10000 <= port <= 60000 and all(_free(p) for p in (port - 4064, port - 4063, port + 1, port + 2,
-                                                              port + 3)):
+        if (10000 <= port <= 60000 and not _address_in_use(f"10.88.{port % 256}.1")
+                and all(_free(p) for p in (port - 4064, port - 4063, port + 1, port + 2, port + 3))):
             return port
     raise ClusterError("no free loopback port block for the kubelet cluster")
 
@@ -80,6 +93,7 @@ def kubelet_cluster() -> Iterator[KubeletCluster]:
                              registry=f"127.0.0.1:{port + 1}")
     finally:
         c.down()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _pod(name: str, image: str, command: list[str] | None = None) -> dict[str, Any]:
@@ -100,9 +114,28 @@ def _component(event: dict[str, Any]) -> str:
     return (event.get("source") or {}).get("component") or event.get("reportingComponent") or ""
 
 
-def _waiting(c: Cluster, pod: str) -> dict[str, Any]:
-    statuses = c.get_json("pod", "-n", "default", pod).get("status", {}).get("containerStatuses") or []
+def _json_stream(text: str) -> Iterator[Any]:
+    """The objects of `kubectl get -w -o json` (one JSON document per change, back to back)."""
+    decoder, i = json.JSONDecoder(), 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i == len(text):
+            return
+        try:
+            obj, i = decoder.raw_decode(text, i)
+        except json.JSONDecodeError:  # the watch was stopped in the middle of a document
+            return
+        yield obj
+
+
+def _first_waiting(pod: dict[str, Any]) -> dict[str, Any]:
+    statuses = pod.get("status", {}).get("containerStatuses") or []
     return statuses[0].get("state", {}).get("waiting", {}) if statuses else {}
+
+
+def _waiting(c: Cluster, pod: str) -> dict[str, Any]:
+    return _first_waiting(c.get_json("pod", "-n", "default", pod))
 
 
 def test_node_registers_and_becomes_ready(kubelet_cluster: KubeletCluster) -> None:
@@ -121,7 +154,8 @@ def test_node_registers_and_becomes_ready(kubelet_cluster: KubeletCluster) -> No
     assert {"type": "InternalIP", "address": kubelet_cluster.node} in node["status"]["addresses"]
     # A real kubelet, not KWOK: no fake-node annotation, and a real Lease renewed by the kubelet.
     assert "kwok.x-k8s.io/node" not in node["metadata"].get("annotations", {})
-    lease = c.get_json("lease", "-n", "kube-node-lease", kubelet_cluster.node)
+    lease = wait_until("the node's Lease", lambda: c.get_json("lease", "-n", "kube-node-lease", kubelet_cluster.node),
+                       timeout=60)
     assert lease["spec"]["holderIdentity"] == kubelet_cluster.node
 
 
@@ -165,10 +199,8 @@ def test_missing_tag_gets_real_pull_errors(kubelet_cluster: KubeletCluster) -> N
 
     # Every waiting state the kubelet writes, from a watch started before the pod exists: ErrImagePull
     # lasts only until the kubelet's next sync of the pod turns it into ImagePullBackOff.
-    jsonpath = ('{.status.containerStatuses[0].state.waiting.reason}{"\\t"}'
-                '{.status.containerStatuses[0].state.waiting.message}{"\\n"}')
     watch = subprocess.Popen([str(KUBECTL), "--kubeconfig", str(c.kubeconfig), "get", "pods", "-n", "default",
-                              "-w", "--field-selector", "metadata.name=missing-tag", "-o", f"jsonpath={jsonpath}"],
+                              "-w", "--field-selector", "metadata.name=missing-tag", "-o", "json"],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         time.sleep(1)  # the watch is up; were it late, its initial list still shows the current state
@@ -178,7 +210,7 @@ def test_missing_tag_gets_real_pull_errors(kubelet_cluster: KubeletCluster) -> N
     finally:
         watch.terminate()
         seen, _ = watch.communicate(timeout=30)
-    states = [line.split("\t", 1) for line in seen.splitlines() if "\t" in line]
+    states = [(w["reason"], w.get("message", "")) for w in map(_first_waiting, _json_stream(seen)) if w]
     for reason, message in states:
         print(f"waiting state written by the kubelet: {reason}: {message}")
     for e in events:
@@ -198,3 +230,102 @@ def test_missing_tag_gets_real_pull_errors(kubelet_cluster: KubeletCluster) -> N
     assert pull_failures[0] == f'Failed to pull image "{image}": {err_image_pull[0]}'
     assert waiting["message"] == f'Back-off pulling image "{image}": ErrImagePull: {err_image_pull[0]}'
     assert any(e["reason"] == "BackOff" and e["message"] == f'Back-off pulling image "{image}"' for e in events)
+
+
+# ---- podwhy on what the real kubelet wrote: one pod per cause, diagnosed three ways ------------------------
+
+KNS = "kubelet-scenarios"
+
+
+@dataclass(frozen=True)
+class KubeletScenario:
+    name: str
+    pod: str
+    code: str  # podwhy's first finding, the same live, from `cluster-info dump` and from `get -o yaml`
+    objects: Any  # (KubeletCluster) -> list of objects to create in KNS
+    settled: str  # the waiting reason the kubelet has written once the scenario is ready to read
+
+
+def _kpod(name: str, image: str, **spec: Any) -> dict[str, Any]:
+    container = {"name": "app", "image": image, "imagePullPolicy": "Always", "command": ["sleep", "3600"],
+                 **spec.pop("container", {})}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": KNS},
+            "spec": {"terminationGracePeriodSeconds": 1, "containers": [container], **spec}}
+
+
+KUBELET_SCENARIOS = [
+    KubeletScenario("tag missing", "tag-missing", "image.tag-not-found",
+                    lambda k: [_kpod("tag-missing", k.image("1.35."))], "ImagePullBackOff"),
+    # containerd answers a missing repository like a missing tag (a 404 on the manifest): catalog.md's
+    # tag-not-found (`--probe-registry` would tell the two apart).
+    KubeletScenario("repository missing", "repo-missing", "image.tag-not-found",
+                    lambda k: [_kpod("repo-missing", f"{k.registry}/podwhy/no-such-repo:1")], "ImagePullBackOff"),
+    KubeletScenario("invalid image name", "bad-name", "image.invalid-reference",
+                    lambda k: [_kpod("bad-name", f"{k.registry}/podwhy/BusyBox:1.35")], "InvalidImageName"),
+    KubeletScenario("missing ConfigMap key in env", "cm-key", "start.config-missing", lambda k: [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": KNS},
+         "data": {"mode": "fast"}},
+        _kpod("cm-key", k.image("1.35"), container={"env": [{"name": "LEVEL", "valueFrom": {
+            "configMapKeyRef": {"name": "settings", "key": "level"}}}]})], "CreateContainerConfigError"),
+    KubeletScenario("missing Secret in env", "secret-missing", "start.config-missing", lambda k: [
+        _kpod("secret-missing", k.image("1.35"), container={"env": [{"name": "TOKEN", "valueFrom": {
+            "secretKeyRef": {"name": "api-token", "key": "token"}}}]})], "CreateContainerConfigError"),
+    KubeletScenario("missing ConfigMap volume", "cm-volume", "start.config-missing", lambda k: [
+        _kpod("cm-volume", k.image("1.35"), volumes=[{"name": "cfg", "configMap": {"name": "no-such-map"}}],
+              container={"volumeMounts": [{"name": "cfg", "mountPath": "/cfg"}]})], "ContainerCreating"),
+]
+
+
+def _kubelet_wrote(c: Cluster, s: KubeletScenario) -> bool:
+    pod = c.get_json("pod", "-n", KNS, s.pod)
+    if s.settled == "ContainerCreating":  # the kubelet retries the mount: wait for its FailedMount event
+        return any(e["reason"] == "FailedMount" for e in c.get_json("events", "-n", KNS, "--field-selector",
+                                                                     f"involvedObject.name={s.pod}")["items"])
+    return _first_waiting(pod).get("reason") == s.settled
+
+
+@pytest.fixture(scope="module")
+def kubelet_reports(kubelet_cluster: KubeletCluster, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every scenario created at once on the real node; once the kubelet has written each one's state,
+    podwhy's reports: live as the read-only user, from `kubectl cluster-info dump`, from `kubectl get -o yaml`."""
+    from .test_scenarios import YAML_KINDS
+
+    c = kubelet_cluster.cluster
+    c.apply([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": KNS}}])
+    wait_until("default ServiceAccount", lambda: c.kubectl("-n", KNS, "get", "sa", "default",
+                                                           check=False).returncode == 0)
+    c.create([o for s in KUBELET_SCENARIOS for o in s.objects(kubelet_cluster)])
+    for s in KUBELET_SCENARIOS:
+        wait_until(f"the kubelet's state for {s.name!r}", lambda s=s: _kubelet_wrote(c, s), timeout=180)
+    docs = [d for d in yaml.safe_load_all((ROOT / "deploy" / "rbac.yaml").read_text())
+            if d and d.get("kind") == "ClusterRole"]
+    c.apply([*docs, {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                     "metadata": {"name": "podwhy-reader-test"},
+                     "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "podwhy-reader"},
+                     "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "podwhy-reader"}]}])
+    reader = c.user("podwhy-reader")
+    out = tmp_path_factory.mktemp("kubelet")
+    dump = out / "dump"
+    c.kubectl("cluster-info", "dump", "--namespaces", KNS, "--output-directory", str(dump), timeout=300)
+    yaml_file = out / "cluster.yaml"
+    yaml_file.write_text(c.kubectl("get", YAML_KINDS, "-A", "-o", "yaml", timeout=300).stdout)
+    runs = {"live": c.podwhy("scan", "-n", KNS, "-o", "json", kubeconfig=reader),
+            "dump": c.podwhy("scan", "-n", KNS, "-o", "json", "--from", str(dump)),
+            "yaml": c.podwhy("scan", "-n", KNS, "-o", "json", "--from", str(yaml_file))}
+    reports = {}
+    for mode, proc in runs.items():
+        assert proc.returncode in (0, 1), f"{mode}: rc {proc.returncode}: {proc.stderr}"
+        reports[mode] = json.loads(proc.stdout)
+    for e in c.get_json("events", "-n", KNS)["items"]:
+        if e["type"] == "Warning":
+            print(f"real kubelet text: {e['involvedObject']['name']} {e['reason']}: {e['message']}")
+    return reports
+
+
+@pytest.mark.parametrize("mode", ("live", "dump", "yaml"))
+@pytest.mark.parametrize("scenario", KUBELET_SCENARIOS, ids=[s.name for s in KUBELET_SCENARIOS])
+def test_podwhy_on_the_real_kubelets_texts(kubelet_reports: dict[str, Any], scenario: KubeletScenario,
+                                           mode: str) -> None:
+    subject = next((s for s in kubelet_reports[mode]["subjects"] if s["ref"] == f"Pod/{KNS}/{scenario.pod}"), None)
+    assert subject is not None, f"{mode}: {scenario.pod} not reported: {[s['ref'] for s in kubelet_reports[mode]['subjects']]}"
+    assert subject["findings"][0]["code"] == scenario.code, json.dumps(subject, indent=1)[:4000]

@@ -23,6 +23,20 @@ def test_rows_have_unique_names_and_catalogued_codes():  # type: ignore[no-untyp
 
 # (text, code, rule) — hand cases: traps, wording variants by runtime and version.
 CASES = [
+    # What the real kubelet tier wrote (kubelet v1.34.4, containerd v2.2.9: tests/realcluster/test_kubelet.py):
+    # containerd 2.x no longer quotes the reference after "failed to resolve image".
+    pytest.param('Failed to pull image "127.0.0.1:37940/podwhy/no-such-repo:1": rpc error: code = NotFound desc = '
+                 'failed to pull and unpack image "127.0.0.1:37940/podwhy/no-such-repo:1": failed to resolve image: '
+                 '127.0.0.1:37940/podwhy/no-such-repo:1: not found',
+                 "image.tag-not-found", "containerd-ref-not-found", id="containerd-2-unquoted-resolve-image-not-found"),
+    # A layer copy cancelled mid-transfer (containerd's pull progress timeout): the pull stalled.
+    pytest.param('rpc error: code = Canceled desc = failed to pull and unpack image "docker.io/library/big:1": failed '
+                 'to copy: httpReadSeeker: failed open: failed to do request: Get "https://production.cloudflare.'
+                 'docker.com/registry-v2/docker/registry/v2/blobs/sha256/aa/aa/data": net/http: request canceled',
+                 "image.pull-timeout", "copy-canceled", id="copy-cancelled-mid-transfer-is-a-stall"),
+    pytest.param('Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: request canceled '
+                 "while waiting for connection (Client.Timeout exceeded while awaiting headers)",
+                 "registry.unreachable", "dial-timeout", id="cancelled-while-connecting-is-unreachable-not-a-stall"),
     pytest.param('no match for platform in manifest: not found', "image.platform-mismatch", "platform-containerd",
                  id="platform-not-found-is-platform-not-missing-tag"),
     pytest.param('Failed to pull image "registry.internal/app:1": rpc error: code = Unknown desc = failed to pull and '
@@ -188,7 +202,7 @@ def test_dns_detail_names_resolver():  # type: ignore[no-untyped-def]
 
 
 def test_aggregate_of_several_credentials_is_counted():  # type: ignore[no-untyped-def]
-    c = classify(CASES[7].values[0])
+    c = classify(next(p for p in CASES if p.id == "a-500-next-to-unauthorized-is-auth").values[0])
     assert c.detail["attempts"] == 2
 
 

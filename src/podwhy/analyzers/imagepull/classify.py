@@ -318,12 +318,16 @@ RULES: tuple[Rule, ...] = (
          "moby >=19.03 distribution/errors.go; distribution errcode MANIFEST_UNKNOWN; containers/image "
          "`reading manifest %s in %s: manifest unknown`; ACR/Harbor bodies"),
     Rule("containerd-ref-not-found", "image.tag-not-found", "likely",
-         _r(r"failed to resolve (?:reference|image) \"[^\"\n]{1,512}\": [^\s]{1,512}: not found"),
+         # containerd 2.x (client/pull.go, v2.2.9) wraps without quoting: `failed to resolve image: REF: not found`,
+         # the text the real kubelet tier writes (tests/realcluster/test_kubelet.py).
+         _r(r"failed to resolve (?:reference|image) \"[^\"\n]{1,512}\": [^\s]{1,512}: not found"
+            r"|failed to resolve image: [^\s]{1,512}: not found"),
          'Failed to pull image "public.ecr.aws/v2k0k1b1/yelb/yelb-ui:latest": rpc error: code = NotFound desc = '
          'failed to pull and unpack image "public.ecr.aws/v2k0k1b1/yelb/yelb-ui:latest": failed to resolve '
          'reference "public.ecr.aws/v2k0k1b1/yelb/yelb-ui:latest": public.ecr.aws/v2k0k1b1/yelb/yelb-ui:latest: '
          "not found",
-         "containerd remotes/docker/resolver.go (404 on the manifest HEAD, all versions)",
+         "containerd remotes/docker/resolver.go (404 on the manifest HEAD, all versions); 2.x's unquoted form "
+         "`failed to resolve image: %w` (client/pull.go, v2.2.9)",
          "containerd reports a missing repository the same way as a missing tag on registries that answer 404"),
     Rule("blob-not-found", "registry.server-error", "possible",
          _r(r"could not fetch content descriptor [^\s]{1,200} \([^)\n]{1,200}\) from remote: not found"
