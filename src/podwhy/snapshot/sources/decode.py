@@ -3,7 +3,8 @@
 JSON goes straight from bytes into the partial structs (msgspec), a `<Kind>List` in one pass.
 YAML goes through PyYAML's C loader (timestamps left as strings, as the API serves them), then
 `msgspec.convert`. An object of a known kind whose fields have the wrong type is skipped with a
-note naming where; a document that is not a Kubernetes object at all is an error.
+note naming where; a document that is not a Kubernetes object at all is an error (NotKubernetesError,
+which a directory walk turns into a note about the file).
 """
 
 from __future__ import annotations
@@ -37,6 +38,21 @@ def gc_paused() -> Iterator[None]:
         gc.freeze()
         if was:
             gc.enable()
+
+
+class NotKubernetesError(SnapshotError):
+    """A well-formed document that is not a Kubernetes object (a config file, a bundle's `analysis.json`).
+
+    Named on its own an input error like any other; found while walking a directory, its file is skipped
+    with a note. Syntax errors are never this class: a broken dump must not be dropped quietly."""
+
+    def __init__(self, message: str, *, path: str = "", document: int | None = None, field: str = "") -> None:
+        super().__init__(message, path=path, document=document, field=field)
+        self.reason = message
+
+    def hard(self) -> SnapshotError:
+        """The same error as a plain SnapshotError (a file that mixes Kubernetes objects with other documents)."""
+        return SnapshotError(self.reason, path=self.path, document=self.document, field=self.field)
 
 
 class Header(msgspec.Struct, rename="camel"):
@@ -137,13 +153,14 @@ class _ListEnvelope(msgspec.Struct, rename="camel"):
     metadata: _ListMeta = msgspec.field(default_factory=_ListMeta)
 
 
-def _decode_items(info: KindInfo, items: list[msgspec.Raw], where: str, out: Decoded, doc: int | None = None) -> None:
+def _decode_items(info: KindInfo, items: list[msgspec.Raw], where: str, out: Decoded, doc: int | None = None,
+                  prefix: str = "$.items") -> None:
     dec = _decoder(info.wire)
     for i, raw in enumerate(items):
         try:
             out.objects.append((info.kind, _store(info, dec.decode(raw))))
         except msgspec.ValidationError as exc:
-            out.notes.append(_skip_note(where, doc, f"$.items[{i}]", info.kind, exc))
+            out.notes.append(_skip_note(where, doc, f"{prefix}[{i}]", info.kind, exc))
 
 
 def _skip_note(where: str, doc: int | None, prefix: str, kind: str, exc: msgspec.ValidationError) -> str:
@@ -191,12 +208,12 @@ def decode_json_document(data: bytes | memoryview, where: str, doc: int | None =
     try:
         hdr = _decoder(Header).decode(data)
     except msgspec.ValidationError as exc:
-        raise SnapshotError(f"not a Kubernetes object: {_reason_of(exc)}", path=where, document=doc,
-                            field=_field_of(exc)) from None
+        raise NotKubernetesError(f"not a Kubernetes object: {_reason_of(exc)}", path=where, document=doc,
+                                 field=_field_of(exc)) from None
     except msgspec.DecodeError as exc:
         raise SnapshotError(f"malformed JSON: {exc}", path=where, document=doc) from None
     if not hdr.kind:
-        raise SnapshotError("not a Kubernetes object: no `kind`", path=where, document=doc, field="$.kind")
+        raise NotKubernetesError("not a Kubernetes object: no `kind`", path=where, document=doc, field="$.kind")
     if hdr.items is not None and hdr.kind.endswith("List"):
         item_kind = hdr.kind[: -len("List")]
         info = kind_info(item_kind, hdr.api_version) if item_kind else None
@@ -240,6 +257,53 @@ def decode_json_document(data: bytes | memoryview, where: str, doc: int | None =
     return out
 
 
+def decode_json_as(kind: str, data: bytes, where: str) -> Decoded:
+    """One JSON document whose kind is known from where it was found (a troubleshoot.sh bundle's
+    `cluster-resources/pods/<ns>.json`): a list or a bare array of items, or one object, each with or
+    without `kind`/`apiVersion` (client-go's typed lists carry none). A document naming its kind is read as
+    it says; an empty file or `null` (what troubleshoot writes when the list call failed) holds nothing.
+    `kind="List"`: an array whose items name their own kinds (troubleshoot's custom resources)."""
+    head = data.lstrip()[:1]
+    if not head or (head == b"n" and data.strip() == b"null"):
+        return Decoded()
+    if head == b"{" and (_KIND_HEAD.match(bytes(data[:200])) or _KIND_TAIL.search(bytes(data[-600:]))):
+        return decode_json_document(data, where)  # modern bundles: typed lists with kinds, the fast path
+    if kind == "List" and head == b"[":  # an array of objects that name their kinds: read as a `List` of them
+        return decode_json_document(b'{"apiVersion":"v1","kind":"List","items":' + bytes(data) + b"}", where)
+    info = BY_KIND.get(kind)
+    out = Decoded()
+    try:
+        if head == b"[":
+            items: list[msgspec.Raw] | None = _decoder(list[msgspec.Raw]).decode(data)
+        else:
+            hdr = _decoder(Header).decode(data)
+            if hdr.kind:
+                return decode_json_document(data, where)
+            items = hdr.items
+    except msgspec.ValidationError as exc:
+        raise NotKubernetesError(f"not a Kubernetes object: {_reason_of(exc)}", path=where,
+                                 field=_field_of(exc)) from None
+    except msgspec.DecodeError as exc:
+        raise SnapshotError(f"malformed JSON: {exc}", path=where) from None
+    if info is None:  # a kind podwhy does not use (Service, Role, ...): counted, as in any other input
+        out.ignored[kind] = len(items) if items is not None else 1
+        return out
+    out.loaded.add(info.kind)
+    if items is None:
+        try:
+            out.objects.append((info.kind, _store(info, _decoder(info.wire).decode(data))))
+        except msgspec.ValidationError as exc:
+            out.notes.append(_skip_note(where, None, "$", info.kind, exc))
+        return out
+    try:
+        objs = _decoder(tuple[info.wire, ...]).decode(data) if head == b"[" else (  # type: ignore[name-defined]
+            _decoder(list_type(info)).decode(data).items)
+        out.objects.extend((info.kind, _store(info, o)) for o in objs)
+    except msgspec.ValidationError:
+        _decode_items(info, items, where, out, prefix="$" if head == b"[" else "$.items")  # keep the good items
+    return out
+
+
 def convert_python_document(obj: Any, where: str, doc: int | None = None) -> Decoded:
     """One YAML (already parsed) document."""
     out = Decoded()
@@ -247,7 +311,7 @@ def convert_python_document(obj: Any, where: str, doc: int | None = None) -> Dec
         return out
     if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str) or not obj.get("kind"):
         got = type(obj).__name__ if not isinstance(obj, dict) else "a mapping without `kind`"
-        raise SnapshotError(f"not a Kubernetes object (got {got})", path=where, document=doc, field="kind")
+        raise NotKubernetesError(f"not a Kubernetes object (got {got})", path=where, document=doc, field="kind")
     kind = obj["kind"]
     api_version = str(obj.get("apiVersion") or "")
     items = obj.get("items")

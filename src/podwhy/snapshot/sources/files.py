@@ -4,6 +4,8 @@ What kubectl writes is what we read: `kubectl get ... -o yaml|json` (single obje
 `<Kind>List`), multi-document YAML, `kubectl cluster-info dump --output-directory=DIR` trees
 (nodes.json at the top, one folder per namespace; logs ignored) and the same dump on stdout
 (concatenated JSON documents with `==== START logs ... ==== END logs ...` sections between them).
+Directories may also be troubleshoot.sh support bundles or OpenShift must-gathers (their layouts: bundles.py);
+a well-formed file in a directory that holds no Kubernetes object is skipped with a note, a broken one is an error.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import msgspec
 
 from podwhy.errors import SnapshotError
-from podwhy.snapshot.sources.decode import Decoded, convert_python_document, decode_json_document, gc_paused
+from podwhy.snapshot.sources import bundles
+from podwhy.snapshot.sources.decode import (
+    Decoded,
+    NotKubernetesError,
+    convert_python_document,
+    decode_json_as,
+    decode_json_document,
+    gc_paused,
+)
 
 if TYPE_CHECKING:
     import yaml
@@ -147,8 +157,30 @@ def iter_json_documents(data: bytes, where: str) -> Iterator[tuple[int, bytes | 
             doc += 1
 
 
-def decode_bytes(data: bytes, where: str) -> Decoded:
+def _not_kubernetes(exc: NotKubernetesError, first_bad: NotKubernetesError | None, good: bool,
+                    lenient: bool) -> NotKubernetesError:
+    """A document that is not a Kubernetes object. Strict: the error, now. Lenient (a directory walk): go on,
+    to learn whether the whole file is something else (then skipped) or mixes both (then an error)."""
+    if not lenient:
+        raise exc
+    if good:
+        raise exc.hard() from None
+    return first_bad or exc
+
+
+def _good(first_bad: NotKubernetesError | None) -> bool:
+    """A Kubernetes document: after one that was not, the file mixes both, an error."""
+    if first_bad is not None:
+        raise first_bad.hard()
+    return True
+
+
+def decode_bytes(data: bytes, where: str, *, lenient: bool = False) -> Decoded:
+    """One input's bytes. A document that is not a Kubernetes object raises NotKubernetesError; `lenient`
+    (a file found in a directory) raises it only when no document of the file is one."""
     out = Decoded()
+    first_bad: NotKubernetesError | None = None
+    good = False
     if looks_like_json(data):
         if data.lstrip()[:1] == b"{" and b"==== START logs for " not in data:
             # The common case, one document: no separate split pass.
@@ -160,10 +192,18 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
         docs = list(iter_json_documents(data, where))
         single = len(docs) == 1
         for i, chunk in docs:
-            if bytes(chunk[:64]).lstrip()[:1] == b"[":
-                raise SnapshotError("a JSON array is not a Kubernetes object (expected an object or a List)",
-                                    path=where, document=None if single else i)
-            out.extend(decode_json_document(chunk, where, None if single else i))
+            try:
+                if bytes(chunk[:64]).lstrip()[:1] == b"[":
+                    raise NotKubernetesError("a JSON array is not a Kubernetes object (expected an object or a "
+                                             "List)", path=where, document=None if single else i)
+                part = decode_json_document(chunk, where, None if single else i)
+            except NotKubernetesError as exc:
+                first_bad = _not_kubernetes(exc, first_bad, good, lenient)
+                continue
+            good = _good(first_bad)
+            out.extend(part)
+        if first_bad is not None:
+            raise first_bad
         return out
     try:
         text = data.decode("utf-8")
@@ -182,7 +222,13 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
         # Count documents ourselves: a parse error is raised before the next document is yielded,
         # so enumerate() would still hold the index of the previous, good one.
         for obj in yaml.load_all(text, Loader=_loader()):
-            out.extend(convert_python_document(obj, where, doc))
+            try:
+                part = convert_python_document(obj, where, doc)
+            except NotKubernetesError as exc:
+                first_bad = _not_kubernetes(exc, first_bad, good, lenient)
+            else:
+                good = _good(first_bad) if obj is not None else good
+                out.extend(part)
             doc += 1
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -191,6 +237,8 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
         raise SnapshotError(f"invalid YAML: {problem}", path=where, document=doc, field=fld) from None
     except RecursionError:
         raise SnapshotError("YAML nested too deeply", path=where, document=doc) from None
+    if first_bad is not None:
+        raise first_bad
     return out
 
 
@@ -243,9 +291,13 @@ def _read(path: Path) -> bytes:
 def _walk(root: Path) -> Iterable[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # troubleshoot writes each custom-resources/[<crd>/]<name>.json again as a `.yaml` symlink to it: read once.
+        links = "custom-resources" in dirpath
         for f in sorted(filenames):
             p = Path(dirpath) / f
             if p.suffix.lower() in _SUFFIXES and not f.startswith("."):
+                if links and p.is_symlink() and p.resolve().parent == p.parent.resolve():
+                    continue
                 yield p
 
 
@@ -253,8 +305,61 @@ def is_dump_dir(path: Path) -> bool:
     return path.is_dir() and (path / "nodes.json").is_file()
 
 
+def _decode_file(f: Path, where: str, parts: tuple[str, ...], *, lenient: bool) -> Decoded:
+    data = _read(f)
+    if f.suffix.lower() == ".json":
+        kind = bundles.troubleshoot_kind(parts)
+        if kind is not None:  # a support bundle's list, maybe without `kind`: the path says what it holds
+            return decode_json_as(kind, data, where)
+    return decode_bytes(data, where, lenient=lenient)
+
+
+def _skipped_note(skipped: list[str]) -> str:
+    shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+    if len(skipped) == 1:
+        return f"skipped 1 file that is not a Kubernetes object: {shown}"
+    return f"skipped {len(skipped)} files that are not Kubernetes objects: {shown}"
+
+
+def _load_dir(files: list[Path]) -> Decoded:
+    """Every file of a directory. Well-formed files that hold no Kubernetes object (a bundle's version or
+    analysis file, a config) are skipped with one note; broken ones stay errors. Support bundles and
+    must-gathers are recognised by their paths (bundles.py)."""
+    out, again = Decoded(), Decoded()
+    skipped: list[str] = []
+    elided: list[str] = []
+    for f in files:
+        where = str(f)
+        parts = Path(os.path.abspath(f)).parts
+        if f.name.endswith(".yaml") and bundles.elided_secrets(parts):
+            elided.append(where)
+            continue
+        if f.name.endswith("-errors.json"):
+            note = bundles.troubleshoot_errors(parts, _read(f), where)
+            if note is not None:
+                out.notes.extend([note] if note else [])
+                continue
+        try:
+            part = _decode_file(f, where, parts, lenient=True)
+        except NotKubernetesError:
+            skipped.append(where)
+            continue
+        (again if bundles.repeats_a_list(parts) else out).extend(part)
+    if again.objects or again.notes or again.loaded or again.ignored:
+        out.extend(bundles.drop_repeats(out, again))
+    if skipped:
+        out.notes.append(_skipped_note(skipped))
+    if elided:
+        more = f" and {len(elided) - 1} more" if len(elided) > 1 else ""
+        out.notes.append(f"Secrets not read: a must-gather replaces their values with their lengths "
+                         f"({elided[0]}{more})")
+    return out
+
+
 def load_paths(paths: list[str], stdin: BinaryIO | None = None) -> tuple[Decoded, str, str]:
-    """Read every path ('-' = stdin). Returns (decoded, source kind 'files'|'dump', detail)."""
+    """Read every path ('-' = stdin). Returns (decoded, source kind 'files'|'dump', detail).
+
+    A file named on its own must be Kubernetes objects; in a directory, other files are skipped with a note."""
     out = Decoded()
     kinds: set[str] = set()
     with gc_paused():
@@ -274,10 +379,9 @@ def load_paths(paths: list[str], stdin: BinaryIO | None = None) -> tuple[Decoded
                 if not files:
                     raise SnapshotError("directory holds no .json/.yaml/.yml files", path=raw)
                 kinds.add("dump" if is_dump_dir(p) else "files")
-                for f in files:
-                    out.extend(decode_bytes(_read(f), str(f)))
+                out.extend(_load_dir(files))
             else:
                 kinds.add("files")
-                out.extend(decode_bytes(_read(p), raw))
+                out.extend(_decode_file(p, raw, Path(os.path.abspath(p)).parts, lenient=False))
     kind = "dump" if kinds == {"dump"} else "files"
     return out, kind, ", ".join(paths)
