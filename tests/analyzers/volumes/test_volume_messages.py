@@ -28,6 +28,13 @@ CASES = [
                  id="1.26-1.28-double-period"),
     pytest.param("pod has unbound PersistentVolumeClaims (repeated 4 times)", "unbound_immediate", True,
                  id="1.10-without-immediate"),
+    # <=1.13 the VolumeZone / Max*VolumeCount predicates' own errors (predicates.go, 1.7-1.13), as the message.
+    pytest.param('PersistentVolumeClaim is not bound: "data-0" (repeated 4 times)', "unbound_immediate", True,
+                 id="1.7-1.13-predicate-error-claim-not-bound"),
+    pytest.param('PersistentVolumeClaim was not found: "data-0"', "missing_claims", ["data-0"],
+                 id="1.7-1.13-predicate-error-claim-was-not-found"),
+    pytest.param('PersistentVolumeClaim not found: "data-1"', "missing_claims", ["data-1"],
+                 id="1.11-1.13-predicate-error-claim-not-found"),
     pytest.param('0/2 nodes are available: waiting for ephemeral volume controller to create the '
                  'persistentvolumeclaim "web-0-scratch".', "ephemeral_waiting", ["web-0-scratch"],
                  id="1.23+-ephemeral-claim-not-created"),

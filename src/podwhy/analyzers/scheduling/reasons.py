@@ -196,6 +196,10 @@ _EXACT: dict[str, ReasonInfo] = {r.reason: r for r in (
     _r("NodeUnderMemoryPressure", "node(s) had memory pressure", INSUFFICIENT, "CheckNodeCondition",
        OLDEST, _L),
     _r("NodeUnderPIDPressure", "node(s) had pid pressure", INSUFFICIENT, "CheckNodeCondition", OLDEST, _L),
+    # The predicate's own registered name (CheckNodeConditionPred = "CheckNodeCondition",
+    # pkg/scheduler/algorithm/predicates/predicates.go 1.8-1.13), as schedulers of that era and Policy-config
+    # extenders print it: one of not ready / out of disk / network unavailable / unschedulable.
+    _r("CheckNodeCondition", "node(s) were not ready", NOT_READY, "CheckNodeCondition", OLDEST, 13),
     # DynamicResources (dynamicresources/dynamicresources.go; classic DRA 1.26-1.30, structured 1.31+)
     *(_r(t, None, None, "DynamicResources", 31, LATEST)
       for t in ("cannot allocate all claims", "resourceclaim not available on the node",
@@ -242,6 +246,12 @@ _POD_LEVEL: tuple[tuple[re.Pattern[str], str | None, str, int, int], ...] = (
     (re.compile(r'storageclass(?:\.storage\.k8s\.io)? "[^"]*" not found'), SC_NOT_FOUND, "VolumeBinding",
      OLDEST, LATEST),
     (re.compile(r'VolumeBindingMode not set for StorageClass "[^"]*"'), None, "VolumeZone", 14, LATEST),
+    # ≤1.13 the VolumeZone and Max*VolumeCount predicates returned these as errors, printed as the whole
+    # message (pkg/scheduler/algorithm/predicates/predicates.go VolumeZoneChecker / MaxPDVolumeCountChecker,
+    # 1.7-1.13; 1.4-1.6 plugin/pkg/scheduler/algorithm/predicates/predicates.go).
+    (re.compile(r'PersistentVolumeClaim is not bound: "[^"]*"'), PVC_UNBOUND, "VolumeZone", OLDEST, 13),
+    (re.compile(r'PersistentVolumeClaim (?:was )?not found: "[^"]*"'), PVC_NOT_FOUND, "VolumeZone", OLDEST, 13),
+    (re.compile(r'PersistentVolume not found: "[^"]*"'), PVC_UNBOUND, "VolumeZone", OLDEST, 13),
     (re.compile(r"waiting for scheduling gates: .*"), GATED, "SchedulingGates", 26, LATEST),
     (re.compile(r"parsing pod: .*"), None, "InterPodAffinity", 19, LATEST),
     (re.compile(r'resourceclaim "[^"]*" is being deleted'), None, "DynamicResources", 26, LATEST),

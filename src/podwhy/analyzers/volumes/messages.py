@@ -18,8 +18,12 @@ from dataclasses import dataclass, field
 from podwhy.analyzers.base import Context, Work
 from podwhy.model import Event
 
-# `persistentvolumeclaim "data" not found` (lister NotFound, every version).
-PVC_NOT_FOUND = re.compile(r'persistentvolumeclaims? "([^"]+)" not found')
+# `persistentvolumeclaim "data" not found` (lister NotFound, every version); <=1.13 the VolumeZone and
+# Max*VolumeCount predicates' own errors `PersistentVolumeClaim was not found: %q` / `... not found: %q`
+# (pkg/scheduler/algorithm/predicates/predicates.go, 1.7-1.13).
+PVC_NOT_FOUND = re.compile(r'persistentvolumeclaims? "([^"]+)" not found|PersistentVolumeClaim (?:was )?not found: "([^"]+)"')
+# <=1.13 those predicates' `PersistentVolumeClaim is not bound: %q`: the claim the pod waits for.
+PVC_NOT_BOUND_OLD = re.compile(r'PersistentVolumeClaim is not bound: "([^"]+)"')
 # volume_binding.go podHasPVCs: `persistentvolumeclaim %q is being deleted`.
 PVC_DELETING = re.compile(r'persistentvolumeclaims? "([^"]+)" is being deleted')
 # >=1.23 `persistentvolumeclaim %q bound to non-existent persistentvolume %q`.
@@ -94,12 +98,12 @@ def _count(msg: str, reasons: tuple[str, ...]) -> int:
 
 def parse(msg: str) -> SchedulerSays:
     s = SchedulerSays(message=msg)
-    s.missing_claims = list(dict.fromkeys(PVC_NOT_FOUND.findall(msg)))
+    s.missing_claims = list(dict.fromkeys(a or b for a, b in PVC_NOT_FOUND.findall(msg)))
     s.deleting_claims = list(dict.fromkeys(PVC_DELETING.findall(msg)))
     s.lost_claims = list(dict.fromkeys(PVC_LOST.findall(msg)))
     s.ephemeral_waiting = list(dict.fromkeys(EPHEMERAL_WAIT.findall(msg)))
     s.missing_classes = list(dict.fromkeys(SC_NOT_FOUND.findall(msg)))
-    s.unbound_immediate = bool(UNBOUND_IMMEDIATE.search(msg))
+    s.unbound_immediate = bool(UNBOUND_IMMEDIATE.search(msg) or PVC_NOT_BOUND_OLD.search(msg))
     s.node_affinity = _count(msg, NODE_AFFINITY_REASONS)
     s.zone = _count(msg, ZONE_REASONS)
     s.no_pv = _count(msg, NO_PV_REASONS)
