@@ -653,3 +653,21 @@ def test_image_fix_of_a_job_pod_recreates_the_job(name, objects, commands):  # t
     f = first(findings_of(y, "report-x7k2p"))
     assert f.code == "image.tag-not-found"
     assert f.fix is not None and f.fix.commands == commands
+
+
+_CTRD2 = ('rpc error: code = NotFound desc = failed to pull and unpack image "{ref}": failed to resolve image: {ref}: '
+          "not found")  # containerd v2.2.9 on the real kubelet tier (tests/realcluster/test_kubelet.py)
+
+
+@pytest.mark.parametrize(("others", "says_repository"), [
+    pytest.param("", True, id="no-other-tag-of-the-repository-in-use-says-check-the-repository"),
+    pytest.param(DEPLOY_MYAPP.replace("myapp:1.0.", "registry.local/team/app:2").replace("myapp:1.0",
+                                                                                         "registry.local/team/app:1"),
+                 False, id="another-tag-of-the-repository-in-use-is-about-the-tag"),
+])
+def test_containerd_not_found_names_the_repository_when_nothing_else_of_it_is_known(others, says_repository):  # type: ignore[no-untyped-def]
+    ref = "registry.local/team/app:3"
+    y = docs(pod("a", ref, "ErrImagePull", _CTRD2.format(ref=ref)), *([others] if others else []))
+    f = first(findings_of(y, "a"))
+    assert f.code == "image.tag-not-found"
+    assert ("check the repository name too" in f.cause) is says_repository, f.cause

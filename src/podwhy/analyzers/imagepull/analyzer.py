@@ -431,6 +431,13 @@ def _tag_not_found(ctx: Context, case: ContainerCase, cls: Classification,
         cmds = [_probe_cmd(case)]
         patches = []
         summary = "Point the image at a tag that exists in the registry, or push this tag."
+        if cls.rule == "containerd-ref-not-found" and seen_same is None:
+            # containerd answers a 404 on the manifest the same for a missing repository (distribution's
+            # NAME_UNKNOWN) as for a missing tag, and no other tag of this repository is in use here.
+            cause += (" containerd says the same when the repository itself does not exist, and no other tag of "
+                      f"{ref.repository} is in use in the cluster: check the repository name too.")
+            summary = ("Point the image at a repository and tag that exist in the registry (--probe-registry asks "
+                       "it which), or push this tag.")
     return cause, summary, cmds, patches, conf
 
 
