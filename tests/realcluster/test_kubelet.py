@@ -10,6 +10,7 @@ this stack (kubelet v1.34.4, containerd v2.2.9) was seen to write, and the real 
 from __future__ import annotations
 
 import atexit
+import base64
 import json
 import os
 import shutil
@@ -50,14 +51,14 @@ def _address_in_use(ip: str) -> bool:
 
 
 def _free_port_block() -> int:
-    """P with P, P-4064, P-4063 (apiserver, etcd) and P+1..P+3 (registry, kubelet, healthz) free, and
-    no other cluster's node address 10.88.(P % 256).1 on this machine."""
+    """P with P, P-4064, P-4063 (apiserver, etcd) and P+1..P+4 (registry, kubelet, healthz, htpasswd
+    registry) free, and no other cluster's node address 10.88.(P % 256).1 on this machine."""
     for _ in range(200):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         if (10000 <= port <= 60000 and not _address_in_use(f"10.88.{port % 256}.1")
-                and all(_free(p) for p in (port - 4064, port - 4063, port + 1, port + 2, port + 3))):
+                and all(_free(p) for p in (port - 4064, port - 4063, port + 1, port + 2, port + 3, port + 4))):
             return port
     raise ClusterError("no free loopback port block for the kubelet cluster")
 
@@ -67,9 +68,15 @@ class KubeletCluster:
     cluster: Cluster
     node: str
     registry: str  # host:port of the tier's registry
+    auth_registry: str  # host:port of the htpasswd registry (the same images, basic auth, plain HTTP)
+    auth_user: str
+    auth_password: str
 
     def image(self, tag: str) -> str:
         return f"{self.registry}/{APP_IMAGE_REPO}:{tag}"
+
+    def auth_image(self, tag: str) -> str:
+        return f"{self.auth_registry}/{APP_IMAGE_REPO}:{tag}"
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +96,10 @@ def kubelet_cluster() -> Iterator[KubeletCluster]:
             pytest.fail(f"scripts/cluster.sh up --kubelet failed (rc {proc.returncode}):\n"
                         f"{proc.stderr[-6000:]}", pytrace=False)
         assert Path(proc.stdout.strip().splitlines()[-1]) == c.kubeconfig
+        user, _, password = (state / "registry-auth" / "credentials").read_text().strip().partition(":")
         yield KubeletCluster(cluster=c, node=(state / "kubelet" / "node").read_text().strip(),
-                             registry=f"127.0.0.1:{port + 1}")
+                             registry=f"127.0.0.1:{port + 1}", auth_registry=f"127.0.0.1:{port + 4}",
+                             auth_user=user, auth_password=password)
     finally:
         c.down()
         shutil.rmtree(work, ignore_errors=True)
@@ -232,6 +241,45 @@ def test_missing_tag_gets_real_pull_errors(kubelet_cluster: KubeletCluster) -> N
     assert any(e["reason"] == "BackOff" and e["message"] == f'Back-off pulling image "{image}"' for e in events)
 
 
+def _pull_secret(name: str, namespace: str, host: str, user: str, password: str) -> dict[str, Any]:
+    """A kubernetes.io/dockerconfigjson Secret with one `auths` entry, keyed by `host`."""
+    auth = base64.b64encode(f"{user}:{password}".encode()).decode()
+    config = {"auths": {host: {"username": user, "password": password, "auth": auth}}}
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name, "namespace": namespace},
+            "type": "kubernetes.io/dockerconfigjson",
+            "data": {".dockerconfigjson": base64.b64encode(json.dumps(config).encode()).decode()}}
+
+
+def test_pull_secret_with_right_credentials_runs(kubelet_cluster: KubeletCluster) -> None:
+    """The positive control of the pull-secret scenarios: the htpasswd registry, containerd's plain-HTTP
+    hosts.toml for it and the kubelet's credentials from an imagePullSecret work together."""
+    k, c = kubelet_cluster, kubelet_cluster.cluster
+    image = k.auth_image("1.35")
+    pod = _pod("auth-ok", image, ["/bin/sh", "-c", "echo pulled with a pull secret; exec sleep 3600"])
+    pod["spec"]["imagePullSecrets"] = [{"name": "auth-ok"}]
+    c.create([_pull_secret("auth-ok", "default", k.auth_registry, k.auth_user, k.auth_password), pod])
+
+    def running() -> dict[str, Any] | None:
+        p = c.get_json("pod", "-n", "default", "auth-ok")
+        statuses = p.get("status", {}).get("containerStatuses") or []
+        if statuses and _first_waiting(p).get("reason") in ("ErrImagePull", "ImagePullBackOff"):
+            raise AssertionError(f"the pull with the right credentials failed: {_first_waiting(p)}")
+        return p if p["status"].get("phase") == "Running" and statuses and statuses[0].get("ready") else None
+
+    p = wait_until("pod auth-ok Running", running, timeout=120)
+    status = p["status"]["containerStatuses"][0]
+    print(f"pod auth-ok: {p['status']['phase']}, imageID {status['imageID']}")
+    assert p["status"]["phase"] == "Running"
+    # The same image as the open registry's (one storage): imageID names the repository containerd
+    # stored it under first, so only its digest is compared. imagePullPolicy Always: a real pull, with
+    # credentials, through 127.0.0.1:PORT+4 (the Pulled event names it).
+    assert status["imageID"].split("@", 1)[1].startswith("sha256:")
+    reasons = {e["reason"]: e["message"] for e in _events(c, "auth-ok") if _component(e) == "kubelet"}
+    print("kubelet events of pod auth-ok:", reasons)
+    assert {"Pulling", "Pulled", "Started"} <= reasons.keys()
+    assert reasons["Pulled"].startswith(f'Successfully pulled image "{image}"'), reasons["Pulled"]
+
+
 # ---- podwhy on what the real kubelet wrote: one pod per cause, diagnosed three ways ------------------------
 
 KNS = "kubelet-scenarios"
@@ -244,6 +292,7 @@ class KubeletScenario:
     code: str  # podwhy's first finding, the same live, from `cluster-info dump` and from `get -o yaml`
     objects: Any  # (KubeletCluster) -> list of objects to create in KNS
     settled: str  # the waiting reason the kubelet has written once the scenario is ready to read
+    event: str = ""  # and, if set, the reason of an event about the pod the kubelet must have written too
 
 
 def _kpod(name: str, image: str, **spec: Any) -> dict[str, Any]:
@@ -273,15 +322,35 @@ KUBELET_SCENARIOS = [
     KubeletScenario("missing ConfigMap volume", "cm-volume", "start.config-missing", lambda k: [
         _kpod("cm-volume", k.image("1.35"), volumes=[{"name": "cfg", "configMap": {"name": "no-such-map"}}],
               container={"volumeMounts": [{"name": "cfg", "mountPath": "/cfg"}]})], "ContainerCreating"),
+    # The htpasswd registry (PORT+4, the same images): what the kubelet sends from imagePullSecrets.
+    KubeletScenario("auth registry, no pull secret", "auth-none", "secret.no-pull-secret",
+                    lambda k: [_kpod("auth-none", k.auth_image("1.35"))], "ImagePullBackOff"),
+    KubeletScenario("auth registry, wrong password", "auth-wrong", "registry.auth-failed", lambda k: [
+        _pull_secret("auth-wrong", KNS, k.auth_registry, k.auth_user, "not-" + k.auth_password),
+        _kpod("auth-wrong", k.auth_image("1.35"), imagePullSecrets=[{"name": "auth-wrong"}])], "ImagePullBackOff"),
+    # The right user and password, keyed by another registry host: the kubelet sends no credentials.
+    KubeletScenario("auth registry, secret for another host", "auth-other-host", "secret.pull-secret-host-mismatch",
+                    lambda k: [
+        _pull_secret("auth-other-host", KNS, "registry.podwhy.test", k.auth_user, k.auth_password),
+        _kpod("auth-other-host", k.auth_image("1.35"), imagePullSecrets=[{"name": "auth-other-host"}])],
+                    "ImagePullBackOff"),
+    KubeletScenario("auth registry, pull secret missing", "auth-secret-missing", "secret.pull-secret-missing",
+                    lambda k: [_kpod("auth-secret-missing", k.auth_image("1.35"),
+                                     imagePullSecrets=[{"name": "no-such-pull-secret"}])],
+                    "ImagePullBackOff", event="FailedToRetrieveImagePullSecret"),
 ]
+
+
+def _pod_event_reasons(c: Cluster, pod: str) -> set[str]:
+    return {e["reason"] for e in c.get_json("events", "-n", KNS, "--field-selector",
+                                            f"involvedObject.name={pod}")["items"]}
 
 
 def _kubelet_wrote(c: Cluster, s: KubeletScenario) -> bool:
     pod = c.get_json("pod", "-n", KNS, s.pod)
     if s.settled == "ContainerCreating":  # the kubelet retries the mount: wait for its FailedMount event
-        return any(e["reason"] == "FailedMount" for e in c.get_json("events", "-n", KNS, "--field-selector",
-                                                                     f"involvedObject.name={s.pod}")["items"])
-    return _first_waiting(pod).get("reason") == s.settled
+        return "FailedMount" in _pod_event_reasons(c, s.pod)
+    return _first_waiting(pod).get("reason") == s.settled and (not s.event or s.event in _pod_event_reasons(c, s.pod))
 
 
 @pytest.fixture(scope="module")
@@ -319,6 +388,16 @@ def kubelet_reports(kubelet_cluster: KubeletCluster, tmp_path_factory: pytest.Te
     for e in c.get_json("events", "-n", KNS)["items"]:
         if e["type"] == "Warning":
             print(f"real kubelet text: {e['involvedObject']['name']} {e['reason']}: {e['message']}")
+    for s in KUBELET_SCENARIOS:
+        waiting = _first_waiting(c.get_json("pod", "-n", KNS, s.pod))
+        print(f"real kubelet waiting state: {s.pod} {waiting.get('reason')}: {waiting.get('message', '')}")
+    for mode, report in reports.items():
+        for subject in report["subjects"]:
+            first = (subject.get("findings") or [{}])[0]
+            print(f"podwhy {mode}: {subject['ref']}: {first.get('code')} ({first.get('confidence')}): "
+                  f"{first.get('cause')}")
+        for note in report.get("notes") or []:
+            print(f"podwhy {mode} note: {note}")
     return reports
 
 

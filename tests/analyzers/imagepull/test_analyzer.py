@@ -671,3 +671,28 @@ def test_containerd_not_found_names_the_repository_when_nothing_else_of_it_is_kn
     f = first(findings_of(y, "a"))
     assert f.code == "image.tag-not-found"
     assert ("check the repository name too" in f.cause) is says_repository, f.cause
+
+
+_NO_CREDS = ('failed to pull and unpack image "{ref}": failed to resolve image: pull access denied, repository does not '
+             "exist or may require authorization: authorization failed: no basic auth credentials")  # containerd 2.2.9
+
+
+@pytest.mark.parametrize(("secrets", "extra", "code"), [
+    # The pod names a secret, the kubelet found it (no FailedToRetrieveImagePullSecret), containerd sent nothing:
+    # the secret has no key for this host. Secrets not in the input: likely, with the invalid-type alternative.
+    pytest.param(("other-host",), "", "secret.pull-secret-host-mismatch",
+                 id="named-secret-found-but-no-credentials-sent-is-a-host-mismatch"),
+    # The kubelet said the secret is missing: that is the cause, not the keys.
+    pytest.param(("gone",), "FailedToRetrieveImagePullSecret", "secret.pull-secret-missing",
+                 id="named-secret-reported-missing-is-missing"),
+    # No secret anywhere: the registry wants one.
+    pytest.param((), "", "secret.no-pull-secret", id="no-secret-named-is-no-pull-secret"),
+])
+def test_no_credentials_sent_with_secrets_not_in_the_input(secrets, extra, code):  # type: ignore[no-untyped-def]
+    ref = "127.0.0.1:5004/podwhy/busybox:1.35"
+    parts = [pod("a", ref, "ErrImagePull", _NO_CREDS.format(ref=ref), secrets=secrets)]
+    if extra:
+        parts.append(event("a", extra, "Unable to retrieve some image pull secrets (gone); attempting to pull the "
+                           "image may not succeed.", n=1, type_="Warning"))
+    f = first(findings_of(docs(*parts), "a"))
+    assert f.code == code, f.cause

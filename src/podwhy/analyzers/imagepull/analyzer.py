@@ -52,6 +52,7 @@ from podwhy.analyzers.imagepull.secretfix import (
     no_secret_for_auth,
     secret_findings,
     server_key,
+    unusable_unseen_secret,
 )
 from podwhy.findings import Confidence, Evidence, Finding, Fix
 from podwhy.model import Event, Node
@@ -171,6 +172,8 @@ def _diagnose(ctx: Context, case: ContainerCase) -> list[Finding]:
     out.extend(secret_findings(case, audit, code))
     if code in AUTHISH and not audit.has_any_secret:
         out.append(no_secret_for_auth(case, audit, primary))
+    elif code in AUTHISH and (unseen := unusable_unseen_secret(case, audit, primary)) is not None:
+        out.append(unseen)
     out.append(_primary_finding(ctx, case, primary, audit, node))
     return out
 

@@ -3,6 +3,7 @@ B4) says about a stuck pull, as secret.* findings, and the commands that create 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from podwhy.analyzers import jobtemplate
@@ -254,3 +255,40 @@ def audit_sentence(audit: pullsecrets.Audit) -> str:
         used = "; ".join(f"{n}: {', '.join(k)}" for n, k in audit.matched.items() if k)
         return f" The kubelet sent the credentials of {used}, and the registry refused them."
     return ""
+
+
+# The runtime says it sent no credentials at all (containerd's docker authorizer, `docker pull`).
+NO_CREDENTIALS_SENT = re.compile(r"no basic auth credentials")
+
+
+def unusable_unseen_secret(case: ContainerCase, audit: pullsecrets.Audit, primary: Seen) -> Finding | None:
+    """The pod names pull secrets, the kubelet found them (no FailedToRetrieveImagePullSecret), yet the
+    runtime sent no credentials: none of them holds a key the kubelet matches to this registry
+    (pkg/credentialprovider keyring lookup, v1.34). With the Secrets in the input the audit names the
+    exact problem; without them this is the conclusion the pod and its events already support."""
+    names = audit.effective
+    if audit.secrets_loaded or not names or audit.reported_missing or not NO_CREDENTIALS_SENT.search(primary.text):
+        return None
+    ns = audit.namespace
+    need = server_key(case)
+    listed = ", ".join(repr(n) for n in names)
+    where = "the pod names" if audit.source == "pod" else f"ServiceAccount {audit.sa_name!r} gives"
+    cause = (f"{where.capitalize()} pull secret(s) {listed}, and the kubelet found them (no "
+             "FailedToRetrieveImagePullSecret event), yet the runtime sent no credentials for "
+             f"{case.host or need}: none of them has a key the kubelet matches to {need!r}. Most often the secret "
+             "is keyed for another host (a typo, `https://`, a port, a mirror's name); otherwise it is not a "
+             "kubernetes.io/dockerconfigjson secret (secret.pull-secret-invalid). Secrets were not in the input to "
+             "tell which.")
+    check = (f"kubectl get secret {names[0]} -n {ns} -o jsonpath='{{.type}}{{\"\\n\"}}{{.data.\\.dockerconfigjson}}'"
+             " | tail -1 | base64 -d | jq '.auths | keys'   # the registry keys only, no credentials")
+    return Finding(
+        code="secret.pull-secret-host-mismatch", severity="error", confidence="likely", rank=RANK_SECRET,
+        cause=cause,
+        evidence=[Evidence(ref=case.work.ref, field=".spec.imagePullSecrets" if audit.source == "pod"
+                           else f"ServiceAccount/{ns}/{audit.sa_name}.imagePullSecrets",
+                           observed=", ".join(names), expected=f"a secret with a key for {need}"),
+                  primary.evidence],
+        fix=Fix(summary=f"Check which registries the secret is keyed for, then recreate it keyed {need!r}.",
+                commands=[check, f"kubectl delete secret {names[0]} -n {ns}", create_secret_cmd(names[0], need, ns)]),
+        container=case.c.name, details={"secrets": names, "needed": need, "secretsInInput": False},
+        group_key=f"secret={ns}/{names[0]}")
