@@ -363,7 +363,14 @@ def kubelet_reports(kubelet_cluster: KubeletCluster, tmp_path_factory: pytest.Te
     c.apply([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": KNS}}])
     wait_until("default ServiceAccount", lambda: c.kubectl("-n", KNS, "get", "sa", "default",
                                                            check=False).returncode == 0)
-    c.create([o for s in KUBELET_SCENARIOS for o in s.objects(kubelet_cluster)])
+    objects = [o for s in KUBELET_SCENARIOS for o in s.objects(kubelet_cluster)]
+    # Secrets and ConfigMaps a little before the pods: a pod created in the same breath as its pull secret can
+    # meet a kubelet whose secret cache has not seen it yet (a real FailedToRetrieveImagePullSecret for a
+    # secret that exists; podwhy reads such an event as stale once later pulls fail, but the first report
+    # could come before any later pull).
+    c.create([o for o in objects if o["kind"] != "Pod"])
+    time.sleep(2)
+    c.create([o for o in objects if o["kind"] == "Pod"])
     for s in KUBELET_SCENARIOS:
         wait_until(f"the kubelet's state for {s.name!r}", lambda s=s: _kubelet_wrote(c, s), timeout=180)
     docs = [d for d in yaml.safe_load_all((ROOT / "deploy" / "rbac.yaml").read_text())

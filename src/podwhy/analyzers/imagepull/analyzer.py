@@ -58,6 +58,7 @@ from podwhy.findings import Confidence, Evidence, Finding, Fix
 from podwhy.model import Event, Node
 from podwhy.snapshot import Snapshot
 from podwhy.stuck import PULL_REASONS
+from podwhy.timeutil import parse_time
 
 SECRET_EVENT = "FailedToRetrieveImagePullSecret"
 _SECRET_NAMES = re.compile(r"Unable to retrieve some image pull secrets \(([^)\n]{0,2000})\)")
@@ -142,8 +143,8 @@ def _diagnose(ctx: Context, case: ContainerCase) -> list[Finding]:
     if c.reason == "ErrImageNeverPull" and (primary is None or primary.cls.code != "image.never-pull-absent"):
         primary = next((s for s in case.seen if s.cls.code == "image.never-pull-absent"), primary)
 
-    reported_missing = [n.strip() for e in case.secret_events for m in [_SECRET_NAMES.search(e.message)] if m
-                        for n in m.group(1).split(",")]
+    reported_missing = [n.strip() for e in _current_secret_events(case) for m in [_SECRET_NAMES.search(e.message)]
+                        if m for n in m.group(1).split(",")]
     audit = pullsecrets.audit(snap, case.pod, c.image, reported_missing=reported_missing)
 
     # 2. The node: a full disk explains any pull failure on it.
@@ -175,6 +176,26 @@ def _diagnose(ctx: Context, case: ContainerCase) -> list[Finding]:
     elif code in AUTHISH and (unseen := unusable_unseen_secret(case, audit, primary)) is not None:
         out.append(unseen)
     out.append(_primary_finding(ctx, case, primary, audit, node))
+    return out
+
+
+# The kubelet looks its pull secrets up on every sync of the pod, right before that sync's pull
+# (pkg/kubelet/kubelet_pods.go getPullSecretsForPod, v1.34), and records FailedToRetrieveImagePullSecret
+# each time one is missing. A pull that failed well after the last such event ran with the secret found:
+# the event is stale (seen on the real kubelet when a pod is created in the same breath as its secret).
+STALE_SECRET_EVENT_S = 5.0
+
+
+def _current_secret_events(case: ContainerCase) -> list[Event]:
+    pulls = [t for s in case.seen if s.when and s.when != "~" and (t := parse_time(s.when)) is not None]
+    if not pulls:
+        return list(case.secret_events)
+    latest = max(pulls)
+    out = []
+    for e in case.secret_events:
+        t = parse_time(e.last_seen)
+        if t is None or (latest - t).total_seconds() < STALE_SECRET_EVENT_S:
+            out.append(e)
     return out
 
 
