@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -75,6 +76,9 @@ class Cluster:
 
     def down(self) -> None:
         subprocess.run(["bash", str(SCRIPT), "down"], env=self.env, capture_output=True, timeout=120)
+        # `down` removes the state; up's lock file sits beside it in the directory `up` made for it.
+        if self.state.parent.name.startswith("podwhy-cluster-"):
+            shutil.rmtree(self.state.parent, ignore_errors=True)
 
     def script(self, *args: str) -> str:
         proc = subprocess.run(["bash", str(SCRIPT), *args], env=self.env, capture_output=True, text=True,
