@@ -45,6 +45,7 @@ from podwhy.analyzers.imagepull.reference import (
     try_parse,
 )
 from podwhy.analyzers.imagepull.secretfix import (
+    NO_CREDENTIALS_SENT,
     attach_cmds,
     audit_sentence,
     create_secret_cmd,
@@ -246,7 +247,7 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
                   f"node credentials)? Does {ref.familiar if ref else c.image} exist (check the registry's UI or "
                   "list its tags with your own login)?")
         cause += settle
-        if cls.detail.get("runtime") == "containerd" and "no basic auth credentials" in s.text:
+        if cls.detail.get("runtime") == "containerd" and NO_CREDENTIALS_SENT.search(s.text):
             cause += " containerd adds that no credentials were sent at all."
         summary = ("Check the name and tag; if the image is private, give the pod credentials for "
                    f"{server_key(case)}.")

@@ -305,8 +305,7 @@ def is_dump_dir(path: Path) -> bool:
     return path.is_dir() and (path / "nodes.json").is_file()
 
 
-def _decode_file(f: Path, where: str, parts: tuple[str, ...], *, lenient: bool) -> Decoded:
-    data = _read(f)
+def _decode_file(f: Path, data: bytes, where: str, parts: tuple[str, ...], *, lenient: bool) -> Decoded:
     if f.suffix.lower() == ".json":
         kind = bundles.troubleshoot_kind(parts)
         if kind is not None:  # a support bundle's list, maybe without `kind`: the path says what it holds
@@ -334,13 +333,15 @@ def _load_dir(files: list[Path]) -> Decoded:
         if f.name.endswith(".yaml") and bundles.elided_secrets(parts):
             elided.append(where)
             continue
+        data = _read(f)
         if f.name.endswith("-errors.json"):
-            note = bundles.troubleshoot_errors(parts, _read(f), where)
-            if note is not None:
-                out.notes.extend([note] if note else [])
+            note = bundles.troubleshoot_errors(parts, data, where)
+            if note is not None:  # "" : a bundle's errors file about a kind podwhy does not read
+                if note:
+                    out.notes.append(note)
                 continue
         try:
-            part = _decode_file(f, where, parts, lenient=True)
+            part = _decode_file(f, data, where, parts, lenient=True)
         except NotKubernetesError:
             skipped.append(where)
             continue
@@ -382,6 +383,6 @@ def load_paths(paths: list[str], stdin: BinaryIO | None = None) -> tuple[Decoded
                 out.extend(_load_dir(files))
             else:
                 kinds.add("files")
-                out.extend(_decode_file(p, raw, Path(os.path.abspath(p)).parts, lenient=False))
+                out.extend(_decode_file(p, _read(p), raw, Path(os.path.abspath(p)).parts, lenient=False))
     kind = "dump" if kinds == {"dump"} else "files"
     return out, kind, ", ".join(paths)

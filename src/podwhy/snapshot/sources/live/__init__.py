@@ -38,7 +38,7 @@ from podwhy.snapshot import Snapshot, SourceInfo
 from podwhy.snapshot.build import build_snapshot
 from podwhy.snapshot.sources.decode import Decoded, gc_paused
 from podwhy.snapshot.sources.live.client import WORKERS, Client, Failed
-from podwhy.snapshot.sources.live.config import configure
+from podwhy.snapshot.sources.live.config import Cluster, configure
 from podwhy.snapshot.sources.live.lister import Lister, Progress
 from podwhy.snapshot.sources.live.notes import no_pods, notes_for, unauthorised, unreachable
 from podwhy.snapshot.sources.live.onepod import read_pull_pod
@@ -94,6 +94,16 @@ class ObjectReader:
                 self._client.close()
 
 
+def _tls_notes(cluster: Cluster) -> list[str]:
+    """Before any request: kubectl accepts insecure-skip-tls-verify silently; say it once in the report
+    instead of urllib3's warning per request."""
+    if cluster.configuration.verify_ssl:
+        return []
+    urllib3.disable_warnings(u3e.InsecureRequestWarning)
+    return [f"TLS verification of {cluster.server} is disabled by the kubeconfig (insecure-skip-tls-verify): "
+            "the answers could come from anyone on the path"]
+
+
 def load_live(*, kubeconfig: str | None = None, context: str | None = None, namespace: str | None = None,
               all_namespaces: bool = False, timeout: float = 30.0,
               progress: TextIO | None = None) -> tuple[Snapshot, str]:
@@ -108,12 +118,7 @@ def load_live(*, kubeconfig: str | None = None, context: str | None = None, name
     client = Client(cluster, timeout)
     bar = Progress(progress)
     lister = Lister(client, bar)
-    notes: list[str] = []
-    if not cluster.configuration.verify_ssl:
-        # kubectl accepts insecure-skip-tls-verify silently; say it once instead of a warning per request.
-        urllib3.disable_warnings(u3e.InsecureRequestWarning)
-        notes.append(f"TLS verification of {cluster.server} is disabled by the kubeconfig "
-                     "(insecure-skip-tls-verify): the answers could come from anyone on the path")
+    notes = _tls_notes(cluster)
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="podwhy-list")
     try:
         _preflight(client)
@@ -149,7 +154,7 @@ def load_live_pod(name: str, *, kubeconfig: str | None = None, context: str | No
     cluster = configure(kubeconfig, context)
     ns = namespace or cluster.namespace
     client = Client(cluster, timeout)
-    notes: list[str] = []
+    notes = _tls_notes(cluster)
     try:
         _preflight(client)
         got = read_pull_pod(client, Lister(client, Progress(None)), name, ns)
@@ -160,10 +165,6 @@ def load_live_pod(name: str, *, kubeconfig: str | None = None, context: str | No
     if got is None:
         return None
     decoded, requests = got
-    if not cluster.configuration.verify_ssl:
-        urllib3.disable_warnings(u3e.InsecureRequestWarning)
-        notes.append(f"TLS verification of {cluster.server} is disabled by the kubeconfig "
-                     "(insecure-skip-tls-verify): the answers could come from anyone on the path")
     notes.append(f"read only what this pod's image-pull diagnosis needs ({requests} requests: the pod, its events, "
                  "node, ServiceAccount, pull secrets and owners); evidence from other pods (the same image or "
                  "registry failing elsewhere) is in `podwhy scan`")
