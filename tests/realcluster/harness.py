@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -32,24 +33,39 @@ class ClusterError(RuntimeError):
     pass
 
 
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def free_port_block(offsets: Iterable[int], accept: Callable[[int], bool] = lambda p: True) -> int:
+    """A base port P with every P+offset free on loopback, below the kernel's ephemeral range: a port from
+    that range can be handed to any outgoing connection between this check and the daemon's bind (a CI run
+    lost its registry port that way). P-4064 and P-4063 are etcd's (cluster.sh), so P starts at 14100."""
+    offs = sorted({0, *offsets})
+    high = _ephemeral_low() - max(offs) - 1
+    rng = random.Random()
+    for _ in range(500):
+        port = rng.randrange(14100, high)
+        if accept(port) and all(_bindable(port + o) for o in offs):
+            return port
+    raise ClusterError("no free loopback port block for the test cluster")
+
+
 def _free_base_port() -> int:
     """A port P with P, P-4064 and P-4063 free on loopback (apiserver, etcd client, etcd peer)."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port < 10000 or port > 60000:
-            continue
-        ok = True
-        for p in (port - 4064, port - 4063):
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", p))
-                except OSError:
-                    ok = False
-        if ok:
-            return port
-    raise ClusterError("no free loopback port triple for the test cluster")
+    return free_port_block((-4064, -4063))
 
 
 @dataclass

@@ -26,19 +26,10 @@ from typing import Any
 import pytest
 import yaml
 
-from .harness import KUBECTL, ROOT, SCRIPT, Cluster, ClusterError, node_settled, wait_until
+from .harness import KUBECTL, ROOT, SCRIPT, Cluster, free_port_block, node_settled, wait_until
 
 APP_IMAGE_REPO = "podwhy/busybox"  # pushed by scripts/cluster/images.py
 _UNIX_SOCKET_MAX = 100  # sun_path is 108 bytes: containerd's socket lives under the state directory
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def _address_in_use(ip: str) -> bool:
@@ -53,14 +44,7 @@ def _address_in_use(ip: str) -> bool:
 def _free_port_block() -> int:
     """P with P, P-4064, P-4063 (apiserver, etcd) and P+1..P+4 (registry, kubelet, healthz, htpasswd
     registry) free, and no other cluster's node address 10.88.(P % 256).1 on this machine."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if (10000 <= port <= 60000 and not _address_in_use(f"10.88.{port % 256}.1")
-                and all(_free(p) for p in (port - 4064, port - 4063, port + 1, port + 2, port + 3, port + 4))):
-            return port
-    raise ClusterError("no free loopback port block for the kubelet cluster")
+    return free_port_block((-4064, -4063, 1, 2, 3, 4), accept=lambda p: not _address_in_use(f"10.88.{p % 256}.1"))
 
 
 @dataclass
