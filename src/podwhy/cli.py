@@ -361,7 +361,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from podwhy.snapshot.build import build_snapshot
         from podwhy.snapshot.sources.files import load_paths
 
-        decoded, kind, detail = load_paths(args.sources)
+        # `kubectl describe` text prints ages, not times: they count back from --now (or now).
+        decoded, kind, detail = load_paths(args.sources, now=_now(args.now, ""))
         snap = build_snapshot(decoded, SourceInfo(kind, detail))
         if not snap.pods and not any(snap.objects(k) for k in CONTROLLER_KINDS):
             # Exit 0 would say "nothing stuck" about an input that held nothing to judge (an empty pipe from a

@@ -9,6 +9,7 @@ from __future__ import annotations
 from podwhy.analyzers.base import Analyzer, Context, Work
 from podwhy.analyzers.evidence import from_condition, from_event, from_waiting, warning_events
 from podwhy.findings import Evidence, Finding, Fix
+from podwhy.model.pod import PodCondition
 
 
 def analyze(ctx: Context, work: Work) -> None:
@@ -32,21 +33,43 @@ def analyze(ctx: Context, work: Work) -> None:
         cmds.append(f"kubectl describe {work.kind.lower()} {work.name} -n {work.namespace}")
     events = warning_events(ctx.snapshot, work.obj)
     evidence.extend(from_event(e) for e in events[-3:])
+    summary = "Read the quoted messages; the events of the object usually name the cause."
     if not ctx.snapshot.has("Event"):
         cause = f"{work.kind} is stuck in {work.state}; no events were in the input, so the cause cannot be read."
     elif not events:
         cause = f"{work.kind} is stuck in {work.state}; no warning events explain it (they may have expired)."
     else:
         cause = f"{work.kind} is stuck in {work.state}; podwhy does not recognise the cause, quoted below."
+    if pod is not None and work.ref in ctx.snapshot.described and not pod.spec.node_name and not events:
+        cause, summary, cmds = _described_unscheduled(work, pod.status.conditions)
     work.add(Finding(
         code="unknown",
         severity="warning",
         confidence="possible",
         cause=cause,
         evidence=evidence,
-        fix=Fix(summary="Read the quoted messages; the events of the object usually name the cause.", commands=cmds),
+        fix=Fix(summary=summary, commands=cmds),
         rank=99,
     ))
+
+
+def _described_unscheduled(work: Work, conditions: tuple[PodCondition, ...]) -> tuple[str, str, list[str]]:
+    """A pending pod read from `kubectl describe` text with no scheduling event: describe prints neither
+    spec.schedulingGates, spec.schedulerName nor the PodScheduled reason (describe.go, v1.34.4 checked), which
+    are exactly what would tell a gated pod from one no scheduler serves. Say what to look at."""
+    get = f"kubectl get pod {work.name} -n {work.namespace} -o jsonpath="
+    scheduled = next((c for c in conditions if c.type == "PodScheduled"), None)
+    if scheduled is None:
+        return (f"{work.kind} is stuck in {work.state} and no scheduler has looked at it (no PodScheduled condition, "
+                "no scheduling event). `kubectl describe` does not print spec.schedulerName: a name no running "
+                "scheduler serves is the usual reason.",
+                "Check the pod's schedulerName against the schedulers that run.",
+                [get + "'{.spec.schedulerName}'", "kubectl get pods -A -l component=kube-scheduler"])
+    return (f"{work.kind} is stuck in {work.state} with PodScheduled {scheduled.status} and no scheduling event. "
+            "`kubectl describe` does not print the condition's reason or spec.schedulingGates: a pod held by "
+            "scheduling gates (reason SchedulingGated) looks exactly like this.",
+            "Check the condition's reason and the pod's scheduling gates.",
+            [get + "'{.status.conditions[?(@.type==\"PodScheduled\")].reason} {.spec.schedulingGates}'"])
 
 
 ANALYZER = Analyzer(name="fallback", analyze=analyze, kinds=("Pod", "ReplicaSet", "ReplicationController",

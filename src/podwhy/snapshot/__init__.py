@@ -117,6 +117,7 @@ class Snapshot:
         notes: Iterable[str] = (),
         source: SourceInfo | None = None,
         scope_namespace: str | None = None,
+        described: Iterable[str] = (),
     ) -> None:
         for kind, attr in ATTR.items():
             setattr(self, attr, tuple(objects.get(kind, ())))
@@ -125,6 +126,9 @@ class Snapshot:
         self.source = source or SourceInfo("files", "")
         # Live, namespace-only access: cluster-scoped kinds and other namespaces are unknown.
         self.scope_namespace = scope_namespace
+        # Pods read from `kubectl describe` text (refs): their imagePullSecrets, affinity and schedulerName
+        # were not printed, so they are unknown rather than empty.
+        self.described: frozenset[str] = frozenset(described)
 
     # ---- what is known -------------------------------------------------------------------
     def has(self, kind: str) -> bool:

@@ -79,7 +79,8 @@ def build_snapshot(decoded: Decoded, source: SourceInfo, *, scope_namespace: str
         notes.append(f"not read (kinds podwhy does not use): {parts}")
     objects.update({kind: list(v.values()) for kind, v in by_kind.items()})
     objects = {k: v for k, v in objects.items() if k in ATTR}
-    return Snapshot(objects, loaded=decoded.loaded, notes=notes, source=source, scope_namespace=scope_namespace)
+    return Snapshot(objects, loaded=decoded.loaded, notes=notes, source=source, scope_namespace=scope_namespace,
+                    described=decoded.described)
 
 
 __all__ = ["build_snapshot", "ref_of"]

@@ -176,6 +176,9 @@ class Audit:
     matched: dict[str, list[str]] = field(default_factory=dict)
     # Secret names the kubelet reported missing in FailedToRetrieveImagePullSecret events.
     reported_missing: list[str] = field(default_factory=list)
+    # False for a pod read from `kubectl describe` text, which does not print spec.imagePullSecrets: then
+    # `pod_secrets` holds only the names the kubelet reported missing, and "none" is not known.
+    pod_secrets_known: bool = True
 
     @property
     def effective(self) -> list[str]:
@@ -206,11 +209,15 @@ def audit(snap: Snapshot, pod: Pod, image: str, *, reported_missing: Iterable[st
     sa_name = pod.spec.service_account_name or pod.spec.service_account or "default"
     sa = snap.get("ServiceAccount", ns, sa_name) if snap.has("ServiceAccount") else None
     pod_secrets = _names(pod.spec.image_pull_secrets)
+    known = f"Pod/{ns}/{pod.metadata.name}" not in snap.described
+    if not known:
+        # The kubelet names the pull secrets it could not fetch: those are on the pod (or its SA, copied in).
+        pod_secrets = [n for n in dict.fromkeys(reported_missing) if n]
     sa_secrets = _names(sa.image_pull_secrets) if sa is not None else None
     source = "pod" if pod_secrets else ("serviceaccount" if sa_secrets else "")
     a = Audit(namespace=ns, image=image, ref=ref, pod_secrets=pod_secrets, sa_name=sa_name, sa_secrets=sa_secrets,
               sa_known=sa is not None, source=source, secrets_loaded=snap.has("Secret"),
-              reported_missing=[n for n in reported_missing if n])
+              reported_missing=[n for n in reported_missing if n], pod_secrets_known=known)
     names = a.effective
     valid: list[SecretInfo] = []
     for name in names:

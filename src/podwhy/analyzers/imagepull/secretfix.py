@@ -195,14 +195,23 @@ def no_secret_finding(case: ContainerCase, audit: pullsecrets.Audit, primary: Se
     ns = audit.namespace
     server = server_key(case)
     name = "regcred"
-    if audit.sa_known:
+    if not audit.pod_secrets_known:
+        where = ("`kubectl describe pod` does not print them, so whether the pod names any is not known here: "
+                 f"check with `kubectl get pod {case.work.name} -n {ns} -o jsonpath='{{.spec.imagePullSecrets}}'`")
+        conf = "possible" if conf == "likely" else conf
+        if primary is not None and NO_CREDENTIALS_SENT.search(primary.text):
+            why += (f" A pull secret without credentials for {case.host or server} (keyed for another host) fails the "
+                    "same way.")
+    elif audit.sa_known:
         where = f"neither on the pod nor on ServiceAccount {audit.sa_name!r}"
     else:
         where = (f"ServiceAccount {audit.sa_name!r} was not in the input; the pod's own list is what the kubelet "
                  "uses, since the ServiceAccount's is copied only into new pods")
-    cause = (f"The registry {case.host or server} wants credentials for {case.c.image!r} and the pod has no "
+    has = "shows no" if not audit.pod_secrets_known else "has no"
+    cause = (f"The registry {case.host or server} wants credentials for {case.c.image!r} and the pod {has} "
              f"imagePullSecrets ({where}).{why}")
-    ev = [Evidence(ref=case.work.ref, field=".spec.imagePullSecrets", observed="(none)",
+    seen = "(none)" if audit.pod_secrets_known else "(not printed by kubectl describe)"
+    ev = [Evidence(ref=case.work.ref, field=".spec.imagePullSecrets", observed=seen,
                    expected=f"a kubernetes.io/dockerconfigjson secret with a key for {server}")]
     if primary is not None:
         ev.append(primary.evidence)
@@ -229,10 +238,13 @@ def no_secret_for_auth(case: ContainerCase, audit: pullsecrets.Audit, primary: S
                                   why=f" {cloud} normally authenticates with the node's credentials, so a missing pull "
                                       "secret is not necessarily wrong there: check the node's credential provider / "
                                       "IAM role first.")
-    if "attempts" in primary.cls.detail or primary.cls.rule in _CREDENTIALS_SENT_RULES:
+    if ("attempts" in primary.cls.detail or primary.cls.rule in _CREDENTIALS_SENT_RULES
+            or (not audit.pod_secrets_known and CREDENTIALS_REFUSED.search(primary.text))):
         return no_secret_finding(case, audit, primary, rank=RANK_SECONDARY, conf="possible",
-                                  why=" The registry refused credentials that were sent, so they came from the node's "
-                                      "configuration; a pull secret with valid credentials would override them.")
+                                  why=" The registry refused credentials that were sent, so they came from "
+                                      + ("a pull secret or " if not audit.pod_secrets_known else "")
+                                      + "the node's configuration; a pull secret with valid credentials would "
+                                      "override them.")
     if host in pullsecrets.PUBLIC_HOSTS:
         return no_secret_finding(case, audit, primary, rank=RANK_SECONDARY, conf="possible",
                                   why=f" {host} also hosts public images, so this only matters if the image is "
@@ -242,6 +254,8 @@ def no_secret_for_auth(case: ContainerCase, audit: pullsecrets.Audit, primary: S
 
 
 def audit_sentence(audit: pullsecrets.Audit) -> str:
+    if not audit.pod_secrets and not audit.pod_secrets_known:
+        return " The pod's imagePullSecrets are not in `kubectl describe` text."
     if not audit.pod_secrets:
         sa = ""
         if audit.sa_secrets:
@@ -259,6 +273,13 @@ def audit_sentence(audit: pullsecrets.Audit) -> str:
 
 # The runtime says it sent no credentials at all (containerd's docker authorizer, `docker pull`).
 NO_CREDENTIALS_SENT = re.compile(r"no basic auth credentials")
+# containerd's resolver answers a 401 by asking its authorizer for credentials and retrying; without any it
+# fails with "no basic auth credentials" (above), and only when the retry WITH credentials is refused again does
+# it report the bare status (core/remotes/docker/resolver.go, v1.7-v2.2; both texts produced by the real
+# kubelet + containerd in tests/realcluster/test_kubelet.py: no secret vs. a wrong password). Only read so
+# when the pod's own pull secrets are unknown (describe text): a token registry that grants an anonymous token
+# and then refuses it gives the same bare 401 with nothing configured.
+CREDENTIALS_REFUSED = re.compile(r"unexpected status from (?:HEAD|GET) request to \S+: 401 Unauthorized")
 
 
 def unusable_unseen_secret(case: ContainerCase, audit: pullsecrets.Audit, primary: Seen) -> Finding | None:

@@ -18,6 +18,7 @@ from podwhy.analyzers.scheduling.autoscaler import autoscaler_findings
 from podwhy.analyzers.scheduling.causes import Cause, group_causes, matching_nodes_not_ready, rank_key
 from podwhy.analyzers.scheduling.framework import histogram, pod_priority
 from podwhy.analyzers.scheduling.message import ParsedMessage, parse_failed_scheduling
+from podwhy.analyzers.scheduling.reasons import classify_reason
 from podwhy.analyzers.scheduling.recompute import Recomputed, cluster, recompute
 from podwhy.catalog import CODES
 from podwhy.findings import Confidence, Evidence, Finding, Fix, Scheduling
@@ -93,6 +94,17 @@ def analyze(ctx: Context, work: Work) -> None:
     sched, agrees = _compare(ctx, rec, observed, ev)
     work.scheduling = sched
     confidence: Confidence = "certain" if agrees is not False else "likely"
+    if agrees is False and f"Pod/{pod.metadata.namespace}/{pod.metadata.name}" in snap.described:
+        # Rebuilt from describe text, the pod lacks its affinity rules: where the recomputation and the
+        # scheduler disagree, the scheduler (who saw the whole pod) is the witness to follow.
+        mine: Counter[str] = Counter()
+        for reason, n in rec.result.first_histogram.items():
+            code = classify_reason(reason).code
+            if code:
+                mine[code] += n
+        _from_message_only(ctx, work, observed, ev, described=mine)
+        work.findings.extend(_autoscaler(ctx, work))
+        return
     tgt = target.target_of(snap, pod)
     if missing_node:
         _node_name_missing(ctx, work, rec, tgt)
@@ -534,7 +546,7 @@ def _preemption(ctx: Context, work: Work, rec: Recomputed) -> None:
 # ---- no Node objects: the scheduler's message is all we have -------------------------------------------------------
 
 def _from_message_only(ctx: Context, work: Work, observed: str | None, ev: Event | None,
-                       stale: list[str] | None = None) -> None:
+                       stale: list[str] | None = None, described: dict[str, int] | None = None) -> None:
     if observed is None:
         return
     parsed = _parsed(ctx, observed)
@@ -544,10 +556,23 @@ def _from_message_only(ctx: Context, work: Work, observed: str | None, ev: Event
     if not codes:
         return
     have_volume = work.has_code("volume.")
-    base = (f"recomputation finds {len(stale)} feasible node(s) now ({', '.join(stale[:3])}), so this is the scheduler's "
-            "older verdict: " if stale else "from the scheduler's message (no Node objects in the input to recompute): ")
+    if described is not None:
+        base = ("from the scheduler's message (the recomputation disagrees, but `kubectl describe pod` does not print "
+                "the pod's affinity rules and other fields, so it cannot be trusted over the scheduler): ")
+    elif stale:
+        base = (f"recomputation finds {len(stale)} feasible node(s) now ({', '.join(stale[:3])}), so this is the "
+                "scheduler's older verdict: ")
+    else:
+        base = "from the scheduler's message (no Node objects in the input to recompute): "
     conf: Confidence = "possible" if stale else "likely"
-    for i, (code, n) in enumerate(sorted(codes.items(), key=lambda kv: rank_key(kv[0], kv[1]))):
+    order = sorted(codes.items(), key=lambda kv: rank_key(kv[0], kv[1]))
+    if described is not None:
+        # `described`: the recomputation's own codes and node counts. A reason the scheduler gives for more
+        # nodes than the recomputation does comes from what describe does not print (affinity rules, a spread
+        # constraint's minDomains...): it is what rejects the nodes that are otherwise usable, the cause whose
+        # removal lets the pod run, so it comes first (largest excess first).
+        order.sort(key=lambda kv: -max(0, kv[1] - described.get(kv[0], 0)))
+    for i, (code, n) in enumerate(order):
         if code not in CODES or (code.startswith("volume.") and have_volume):
             continue
         reasons = [info.reason for cnt, info in parsed.entries if info.code == code]

@@ -107,9 +107,13 @@ class Decoded:
     loaded: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     ignored: dict[str, int] = field(default_factory=dict)
+    # Refs (Kind/ns/name) of pods rebuilt from `kubectl describe` text: fields describe does not print
+    # (imagePullSecrets, affinity, schedulerName) are unknown for them, not empty.
+    described: set[str] = field(default_factory=set)
 
     def extend(self, other: Decoded) -> None:
         self.objects.extend(other.objects)
+        self.described |= other.described
         self.loaded |= other.loaded
         self.notes.extend(other.notes)
         for k, v in other.ignored.items():

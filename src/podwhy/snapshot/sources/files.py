@@ -14,6 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import msgspec
 
 from podwhy.errors import SnapshotError
-from podwhy.snapshot.sources import bundles
+from podwhy.snapshot.sources import bundles, describe
 from podwhy.snapshot.sources.decode import (
     Decoded,
     NotKubernetesError,
@@ -175,9 +176,10 @@ def _good(first_bad: NotKubernetesError | None) -> bool:
     return True
 
 
-def decode_bytes(data: bytes, where: str, *, lenient: bool = False) -> Decoded:
+def decode_bytes(data: bytes, where: str, *, lenient: bool = False, now: datetime | None = None) -> Decoded:
     """One input's bytes. A document that is not a Kubernetes object raises NotKubernetesError; `lenient`
-    (a file found in a directory) raises it only when no document of the file is one."""
+    (a file found in a directory) raises it only when no document of the file is one. `kubectl describe`
+    text is read too (describe/); `now` is the time its ages count back from (default: now)."""
     out = Decoded()
     first_bad: NotKubernetesError | None = None
     good = False
@@ -211,6 +213,8 @@ def decode_bytes(data: bytes, where: str, *, lenient: bool = False) -> Decoded:
         raise SnapshotError(f"not valid UTF-8 (byte {exc.start})", path=where) from None
     if "\x00" in text:
         raise SnapshotError("binary data (NUL byte), not YAML or JSON", path=where)
+    if describe.looks_like_describe(text):
+        return describe.decode_describe(text, where, now)
     import yaml
 
     doc = 0
@@ -305,12 +309,13 @@ def is_dump_dir(path: Path) -> bool:
     return path.is_dir() and (path / "nodes.json").is_file()
 
 
-def _decode_file(f: Path, data: bytes, where: str, parts: tuple[str, ...], *, lenient: bool) -> Decoded:
+def _decode_file(f: Path, data: bytes, where: str, parts: tuple[str, ...], *, lenient: bool,
+                 now: datetime | None = None) -> Decoded:
     if f.suffix.lower() == ".json":
         kind = bundles.troubleshoot_kind(parts)
         if kind is not None:  # a support bundle's list, maybe without `kind`: the path says what it holds
             return decode_json_as(kind, data, where)
-    return decode_bytes(data, where, lenient=lenient)
+    return decode_bytes(data, where, lenient=lenient, now=now)
 
 
 def _skipped_note(skipped: list[str]) -> str:
@@ -357,7 +362,8 @@ def _load_dir(files: list[Path]) -> Decoded:
     return out
 
 
-def load_paths(paths: list[str], stdin: BinaryIO | None = None) -> tuple[Decoded, str, str]:
+def load_paths(paths: list[str], stdin: BinaryIO | None = None,
+               now: datetime | None = None) -> tuple[Decoded, str, str]:
     """Read every path ('-' = stdin). Returns (decoded, source kind 'files'|'dump', detail).
 
     A file named on its own must be Kubernetes objects; in a directory, other files are skipped with a note."""
@@ -368,7 +374,7 @@ def load_paths(paths: list[str], stdin: BinaryIO | None = None) -> tuple[Decoded
             if raw == "-":
                 stream = stdin or sys.stdin.buffer
                 data = stream.read()
-                part = decode_bytes(data, "<stdin>")
+                part = decode_bytes(data, "<stdin>", now=now)
                 kinds.add("dump" if b"==== START logs for " in data else "files")
                 out.extend(part)
                 continue
@@ -383,6 +389,6 @@ def load_paths(paths: list[str], stdin: BinaryIO | None = None) -> tuple[Decoded
                 out.extend(_load_dir(files))
             else:
                 kinds.add("files")
-                out.extend(_decode_file(p, _read(p), raw, Path(os.path.abspath(p)).parts, lenient=False))
+                out.extend(_decode_file(p, _read(p), raw, Path(os.path.abspath(p)).parts, lenient=False, now=now))
     kind = "dump" if kinds == {"dump"} else "files"
     return out, kind, ", ".join(paths)
