@@ -1,8 +1,9 @@
 """Support bundles and must-gathers (issue 13, item 5): the trees people hand over are read as they are.
 
-Trees are built the way the tools write them (see src/podwhy/snapshot/sources/bundles.py for the upstream
-sources): troubleshoot.sh's `cluster-resources/` JSON from typed client-go lists, kind-less arrays (<= v0.28.0)
-or lists with kinds (>= v0.28.1); `oc adm inspect` / must-gather YAML, with every pod also in its own file.
+Trees are built the way the tools write them (tests/bundlegen.py; src/podwhy/snapshot/sources/bundles.py
+names the upstream sources): troubleshoot.sh's `cluster-resources/` JSON from typed client-go lists, kind-less
+arrays (<= v0.28.0) or lists with kinds (>= v0.28.1); `oc adm inspect` / must-gather YAML, with every pod also in
+its own file.
 Each case runs the CLI in-process and asserts the exit code, the first finding per subject and the notes.
 """
 
@@ -17,6 +18,11 @@ from typing import Any
 
 import pytest
 import yaml
+
+import bundlegen
+from bundlegen import typed as _typed
+from bundlegen import write as _write
+from bundlegen import yaml_list as _yaml_list
 
 from helpers import run_cli
 
@@ -98,10 +104,6 @@ NAMESPACES = [{"metadata": {"name": ns, "uid": f"{ns}-uid"}, "status": {"phase":
               for ns in ("batch", "shop")]
 NODES = [_node("node-1"), _node("node-2")]
 
-# kind, apiVersion of each list written below
-TYPES = {"Pod": "v1", "Event": "v1", "Node": "v1", "Namespace": "v1", "Deployment": "apps/v1",
-         "ReplicaSet": "apps/v1", "Service": "v1"}
-
 # What every tree below holds, diagnosed: (subject, first finding's code).
 EXPECTED = [
     ("Pod/batch/report-1", "sched.insufficient-resources"),
@@ -109,47 +111,20 @@ EXPECTED = [
     ("ReplicaSet/shop/api-5d8f", "create.quota-exceeded"),
 ]
 
-
-def _write(path: Path, data: bytes | str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data if isinstance(data, bytes) else data.encode())
-
-
-def _typed(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": kind, "apiVersion": TYPES[kind], **obj}
+# The cluster as typed objects, for the writers of tests/bundlegen.py.
+OBJECTS = [*(_typed("Node", n) for n in NODES), *(_typed("Namespace", n) for n in NAMESPACES),
+           _typed("Pod", PULL_POD), _typed("Pod", PENDING_POD), _typed("Deployment", DEPLOYMENT),
+           _typed("ReplicaSet", REPLICASET), *(_typed("Event", e) for e in SHOP_EVENTS + BATCH_EVENTS)]
+SERVICES = [_typed("Service", {"metadata": _meta("svc", ns)}) for ns in ("shop", "batch")]
 
 
 # ------------------------------------------------------------------------ troubleshoot.sh support bundle
-def _ts_list(kind: str, items: list[dict[str, Any]], shape: str) -> str:
-    """pkg/collect/cluster_resources.go: `json.MarshalIndent(list.Items)` up to v0.28.0; from v0.28.1 the list,
-    with GVKForObject's kind/apiVersion set on it and on each item."""
-    if shape == "array":
-        return json.dumps(items, indent=2)
-    return json.dumps({"kind": f"{kind}List", "apiVersion": TYPES[kind], "metadata": {"resourceVersion": "9"},
-                       "items": [_typed(kind, i) for i in items]}, indent=2)
-
-
 def troubleshoot_bundle(root: Path, shape: str) -> Path:
-    """`support-bundle-<time>/` as `tar xzf support-bundle-*.tar.gz` leaves it."""
-    b = root / "support-bundle-2026-11-20T10_00_00"
+    """`support-bundle-<time>/` as `tar xzf support-bundle-*.tar.gz` leaves it (bundlegen.troubleshoot_bundle),
+    with a pull secret's registry map, a pod's logs and an errors file about a kind podwhy does not read."""
+    b = bundlegen.troubleshoot_bundle(root, OBJECTS + SERVICES, shape,
+                                      kinds=("Pod", "Event", "Service", "Deployment", "ReplicaSet"))
     cr = b / "cluster-resources"
-    _write(b / "version.yaml", "apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundle\n"
-                               "metadata: {name: supportbundle}\nspec: {versionNumber: v0.133.0}\n")
-    _write(b / "analysis.json", json.dumps([{"name": "node-resources", "isPass": True, "message": "ok"}]))
-    _write(b / "cluster-info" / "cluster_version.json", json.dumps({"info": {"major": "1", "minor": "31"},
-                                                                    "string": "v1.31.2"}))
-    _write(cr / "nodes.json", _ts_list("Node", NODES, shape))
-    _write(cr / "namespaces.json", _ts_list("Namespace", NAMESPACES, shape))
-    for ns, pods, events in (("shop", [PULL_POD], SHOP_EVENTS), ("batch", [PENDING_POD], BATCH_EVENTS)):
-        _write(cr / "pods" / f"{ns}.json", _ts_list("Pod", pods, shape))
-        _write(cr / "events" / f"{ns}.json", _ts_list("Event", events, shape))
-        _write(cr / "services" / f"{ns}.json", _ts_list("Service", [{"metadata": _meta("svc", ns)}], shape))
-        _write(cr / "auth-cani-list" / f"{ns}.json", json.dumps([{"verbs": ["get"], "resources": ["pods"]}]))
-    _write(cr / "deployments" / "shop.json", _ts_list("Deployment", [DEPLOYMENT], shape))
-    _write(cr / "replicasets" / "shop.json", _ts_list("ReplicaSet", [REPLICASET], shape))
-    _write(cr / "deployments" / "batch.json", _ts_list("Deployment", [], shape))
-    _write(cr / "groups.json", json.dumps([{"name": "apps", "versions": [{"groupVersion": "apps/v1"}]}]))
-    _write(cr / "resources.json", json.dumps([{"groupVersion": "v1", "resources": [{"name": "pods"}]}]))
     _write(cr / "image-pull-secrets" / "shop" / "regcred.json", json.dumps({"registry.example.com": "robot"}))
     # logs of unhealthy pods, and an errors file for a kind podwhy does not read: neither is an object
     _write(cr / "pods" / "logs" / "shop" / "web-1" / "app.log", "")
@@ -158,41 +133,9 @@ def troubleshoot_bundle(root: Path, shape: str) -> Path:
 
 
 # ------------------------------------------------------------------------ must-gather / oc adm inspect
-def _yaml_list(kind: str, items: list[dict[str, Any]]) -> str:
-    """cli-runtime's YAML printer of an UnstructuredList: items keep their kind (keys sorted, as kubectl)."""
-    return yaml.safe_dump({"apiVersion": "v1", "items": [_typed(kind, i) for i in items], "kind": "List",
-                           "metadata": {"resourceVersion": ""}} if kind == "Event" else
-                          {"apiVersion": TYPES[kind], "items": [_typed(kind, i) for i in items],
-                           "kind": f"{kind}List", "metadata": {"resourceVersion": "9"}})
-
-
 def must_gather(root: Path) -> Path:
-    """`must-gather.local.<n>/<image dir>/` as `oc adm must-gather` leaves it (pkg/cli/admin/inspect)."""
-    mg = root / "must-gather.local.5577006791947779410"
-    img = mg / "quay-io-openshift-release-dev-ocp-v4-0-art-dev-sha256-0123abcd"
-    _write(mg / "event-filter.html", "<html></html>")
-    _write(mg / "timestamp", "2026-11-20 10:00:00.000 +0000 UTC m=+0.1\n")
-    _write(img / "version", "openshift/must-gather\n4.21.0\n")
-    _write(img / "timestamp", "2026-11-20 10:00:00.000 +0000 UTC m=+0.1\n")
-    _write(img / "etcd_info" / "endpoint_health.json", json.dumps([{"endpoint": "https://10.0.0.1:2379",
-                                                                    "health": True}]))
-    for node in NODES:
-        _write(img / "cluster-scoped-resources" / "core" / "nodes" / f"{node['metadata']['name']}.yaml",
-               yaml.safe_dump(_typed("Node", node)))
-    for ns, pods, events in (("shop", [PULL_POD], SHOP_EVENTS), ("batch", [PENDING_POD], BATCH_EVENTS)):
-        d = img / "namespaces" / ns
-        _write(d / f"{ns}.yaml", yaml.safe_dump(_typed("Namespace", next(
-            n for n in NAMESPACES if n["metadata"]["name"] == ns))))
-        _write(d / "core" / "pods.yaml", _yaml_list("Pod", pods))
-        _write(d / "core" / "events.yaml", _yaml_list("Event", events))
-        for pod in pods:  # gatherPodData: the pod again, next to its containers' logs
-            name = pod["metadata"]["name"]
-            _write(d / "pods" / name / f"{name}.yaml", yaml.safe_dump(_typed("Pod", pod)))
-            for c in pod["spec"]["containers"]:
-                _write(d / "pods" / name / c["name"] / c["name"] / "logs" / "current.log", "")
-    _write(img / "namespaces" / "shop" / "apps" / "deployments.yaml", _yaml_list("Deployment", [DEPLOYMENT]))
-    _write(img / "namespaces" / "shop" / "apps" / "replicasets.yaml", _yaml_list("ReplicaSet", [REPLICASET]))
-    return mg
+    """`must-gather.local.<n>/<image dir>/` as `oc adm must-gather` leaves it (bundlegen.must_gather)."""
+    return bundlegen.must_gather(root, OBJECTS, kinds=("Pod", "Event"), event_list="List")
 
 
 # ------------------------------------------------------------------------ cases
