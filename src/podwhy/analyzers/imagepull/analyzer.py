@@ -51,6 +51,8 @@ from podwhy.analyzers.imagepull.secretfix import (
     create_secret_cmd,
     no_secret_finding,
     no_secret_for_auth,
+    node_credential_commands,
+    not_attached,
     secret_findings,
     server_key,
     unusable_unseen_secret,
@@ -208,6 +210,7 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
     c = case.c
     ref = case.ref
     host = case.host or str(cls.detail.get("host", ""))
+    cloud = pullsecrets.node_credential_registry(host)  # a registry whose pulls use the node's identity
     ev = [s.evidence]
     # The waiting message and the matching event usually both quote the answer: cite both once.
     other = next((x for x in reversed(case.seen) if x is not s and x.cls.code == code and x.cls.informative), None)
@@ -254,6 +257,9 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
         cmds = [_probe_cmd(case)]
         if audit.problems:
             summary += f" First fix the pull secret ({', '.join(sorted({p.kind for p in audit.problems}))} above)."
+        elif cloud and not audit.pod_secrets:
+            more, summary, extra = not_attached(cloud, host)
+            cause, cmds = cause + more, cmds + extra
         elif not audit.has_any_secret:
             cmds += [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(case, audit, "regcred")]
         details["settle"] = {"credentialFor": server_key(case), "repository": repo}
@@ -266,7 +272,6 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
         if "attempts" in cls.detail:
             cause += (f" The kubelet tried {cls.detail['attempts']} credentials and all failed, so credentials do "
                       "exist (pod secrets or the node's).")
-        cloud = pullsecrets.node_credential_registry(host)
         if cloud and not audit.pod_secrets:
             cause += f" {cloud}: check the node's credentials (IAM role / identity / credential provider)."
         if cls.detail.get("httpStatus", 0) >= 500:
@@ -286,9 +291,9 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
             summary = "Recreate the pod so the ServiceAccount's imagePullSecrets are copied into it."
             cmds = [f"kubectl delete pod {case.work.name} -n {audit.namespace}"]
         elif cloud:
-            summary = f"Check the node's registry credentials for {host}."
+            summary = f"Grant the nodes' identity pull access to {host} (attach the registry to the cluster)."
             cmds = [f"kubectl get node {node_name} -o jsonpath='{{.spec.providerID}}'",
-                    create_secret_cmd("regcred", server_key(case), audit.namespace)]
+                    *node_credential_commands(host)]
         else:
             summary = f"Give the pod valid credentials for {server_key(case)}."
             cmds = [create_secret_cmd("regcred", server_key(case), audit.namespace), *attach_cmds(case, audit, "regcred")]
@@ -403,10 +408,8 @@ def _primary_finding(ctx: Context, case: ContainerCase, s: Seen, audit: pullsecr
         ev.append(nr)
         cause += f" Node {node_name} itself is not healthy ({nr.observed}), so this is the node's problem."
         group = f"node={node_name}"
-    if code in ("registry.auth-failed", "image.not-found-or-unauthorized") and not audit.pod_secrets:
-        cloud = pullsecrets.node_credential_registry(host)
-        if cloud:
-            details["nodeCredentials"] = cloud
+    if code in ("registry.auth-failed", "image.not-found-or-unauthorized") and not audit.pod_secrets and cloud:
+        details["nodeCredentials"] = cloud
     return Finding(code=code, severity="error", confidence=conf, cause=cause, evidence=ev,
                    fix=Fix(summary=summary or "See the cause.", commands=cmds, patches=patches),
                    container=c.name, details=details, group_key=group, rank=rank)

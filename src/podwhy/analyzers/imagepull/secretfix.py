@@ -313,3 +313,32 @@ def unusable_unseen_secret(case: ContainerCase, audit: pullsecrets.Audit, primar
                 commands=[check, f"kubectl delete secret {names[0]} -n {ns}", create_secret_cmd(names[0], need, ns)]),
         container=case.c.name, details={"secrets": names, "needed": need, "secretsInInput": False},
         group_key=f"secret={ns}/{names[0]}")
+
+
+def node_credential_commands(host: str) -> list[str]:
+    """How to grant the nodes' own identity pull access to a cloud registry (the "not attached" fix), per
+    cloud: AKS `--attach-acr` (AcrPull for the kubelet identity), the EKS node role's ECR read-only policy, the
+    GKE node service account's Artifact Registry reader role. Placeholders in <> are the cluster's names."""
+    h = host.lower()
+    if h.endswith((".azurecr.io", ".azurecr.cn")):
+        acr = h.split(".", 1)[0]
+        return [f"az aks check-acr --name <cluster> --resource-group <resource-group> --acr {h}",
+                f"az aks update --name <cluster> --resource-group <resource-group> --attach-acr {acr}"]
+    if ".dkr.ecr." in h:
+        return ["aws iam list-attached-role-policies --role-name <node-instance-role>",
+                "aws iam attach-role-policy --role-name <node-instance-role> "
+                "--policy-arn arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"]
+    return ["gcloud projects add-iam-policy-binding <project> --member=serviceAccount:<node-service-account> "
+            "--role=roles/artifactregistry.reader"]
+
+
+def not_attached(cloud: str, host: str) -> tuple[str, str, list[str]]:
+    """(cause sentence, fix summary, commands) for an anonymous refusal by a cloud registry whose pulls
+    authenticate with the node's identity: that identity has no pull access ("registry not attached"), unless
+    the image is missing. Ranked before any missing pull secret: a secret is not how these registries work."""
+    return (f" {cloud}: pulls normally authenticate with the node's identity, so an anonymous refusal means that "
+            "identity has no pull access (the registry is not attached to the cluster), unless the image does "
+            "not exist.",
+            f"Grant the nodes' identity pull access to {host} (attach the registry), or fix the name and tag if "
+            "the image does not exist.",
+            node_credential_commands(host))

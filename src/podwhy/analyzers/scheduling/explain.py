@@ -15,17 +15,22 @@ from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
 from podwhy.analyzers.scheduling import fixes, target
 from podwhy.analyzers.scheduling.autoscaler import autoscaler_findings
-from podwhy.analyzers.scheduling.causes import Cause, group_causes, matching_nodes_not_ready, rank_key
-from podwhy.analyzers.scheduling.framework import histogram, pod_priority
-from podwhy.analyzers.scheduling.message import ParsedMessage, parse_failed_scheduling
+from podwhy.analyzers.scheduling.causes import Cause, group_causes, matching_nodes_not_ready
+from podwhy.analyzers.scheduling.framework import pod_priority
+from podwhy.analyzers.scheduling.observed import (
+    DEFAULT_SCHEDULER,
+    compare,
+    from_message_only,
+    observed_message,
+    scheduling_events,
+    severity_of,
+)
 from podwhy.analyzers.scheduling.reasons import classify_reason
 from podwhy.analyzers.scheduling.recompute import Recomputed, cluster, recompute
-from podwhy.catalog import CODES
-from podwhy.findings import Confidence, Evidence, Finding, Fix, Scheduling
+from podwhy.findings import Confidence, Evidence, Finding, Fix, NodeFailure
 from podwhy.model import Event, Pod
 from podwhy.quantity import format_resource
 
-DEFAULT_SCHEDULER = "default-scheduler"
 MAX_EVIDENCE_NODES = 5
 # Who usually removes well-known scheduling gates (documentation of those projects).
 GATE_OWNERS = {
@@ -46,31 +51,6 @@ FIELD_BY_PLUGIN = {
 }
 
 
-def _scheduling_events(ctx: Context, pod: Pod) -> list[Event]:
-    return [e for e in ctx.snapshot.events_for(pod) if e.reason in ("FailedScheduling", "Scheduled", "Preempted")]
-
-
-def _observed(ctx: Context, pod: Pod) -> tuple[str | None, Event | None]:
-    """The scheduler's latest word: the newest FailedScheduling event, else the PodScheduled condition."""
-    evs = [e for e in ctx.snapshot.events_for(pod) if e.reason == "FailedScheduling"]
-    if evs:
-        return evs[-1].message, evs[-1]
-    for c in pod.status.conditions:
-        if c.type == "PodScheduled" and c.status == "False" and c.reason == "Unschedulable" and c.message:
-            return c.message, None
-    return None, None
-
-
-def _parsed(ctx: Context, text: str) -> ParsedMessage:
-    key = "scheduling.parsed." + text
-    got = ctx.cache.get(key)
-    if isinstance(got, ParsedMessage):
-        return got
-    p = parse_failed_scheduling(text)
-    ctx.cache[key] = p
-    return p
-
-
 def analyze(ctx: Context, work: Work) -> None:
     pod = work.pod
     if pod is None:
@@ -79,7 +59,7 @@ def analyze(ctx: Context, work: Work) -> None:
     missing_node = bool(pod.spec.node_name) and snap.has("Node") and pod.spec.node_name not in snap.node_by_name
     if not (work.unscheduled or not pod.spec.node_name or missing_node):
         return
-    observed, ev = _observed(ctx, pod)
+    observed, ev = observed_message(ctx, pod)
     if _scheduler_not_found(ctx, work, pod):
         return
     if not snap.has("Node"):
@@ -87,11 +67,11 @@ def analyze(ctx: Context, work: Work) -> None:
             # The gates are on the pod itself: no node needed to name them (only to say where it would fit).
             work.add(_gated_finding(ctx, work, pod, None))
             return
-        _from_message_only(ctx, work, observed, ev)
+        from_message_only(ctx, work, observed, ev)
         work.findings.extend(_autoscaler(ctx, work))
         return
     rec = recompute(ctx, pod)
-    sched, agrees = _compare(ctx, rec, observed, ev)
+    sched, agrees = compare(ctx, rec, observed, ev)
     work.scheduling = sched
     confidence: Confidence = "certain" if agrees is not False else "likely"
     if agrees is False and f"Pod/{pod.metadata.namespace}/{pod.metadata.name}" in snap.described:
@@ -102,7 +82,7 @@ def analyze(ctx: Context, work: Work) -> None:
             code = classify_reason(reason).code
             if code:
                 mine[code] += n
-        _from_message_only(ctx, work, observed, ev, described=mine)
+        from_message_only(ctx, work, observed, ev, described=mine)
         work.findings.extend(_autoscaler(ctx, work))
         return
     tgt = target.target_of(snap, pod)
@@ -124,7 +104,7 @@ def analyze(ctx: Context, work: Work) -> None:
         work.add(_gated_finding(ctx, work, pod, rec))
     _preemption(ctx, work, rec)
     if rec.result.feasible and observed is not None and agrees is False:
-        _from_message_only(ctx, work, observed, ev, stale=rec.result.feasible)
+        from_message_only(ctx, work, observed, ev, stale=rec.result.feasible)
     work.findings.extend(_autoscaler(ctx, work))
 
 
@@ -141,89 +121,6 @@ def _autoscaler(ctx: Context, work: Work) -> list[Finding]:
         return [msgspec.structs.replace(f, rank=min(f.rank, top.rank - 1)) if f.code == "autoscaler.no-scale-up" else f
                 for f in found]
     return found
-
-
-# ---- comparison with the scheduler's own message ---------------------------------------------------------
-
-def _canonical(parsed: ParsedMessage) -> dict[str, int]:
-    c: Counter[str] = Counter()
-    for n, info in parsed.entries:
-        if not info.generic:
-            c[info.canonical] += n
-    return dict(c)
-
-
-def _variants(rec: Recomputed) -> list[dict[str, int]]:
-    """Our histogram as schedulers of other versions would count it: >=1.32 counts nodes outside a
-    PreFilterResult as `didn't satisfy plugin(s)`, 1.24-1.31 dropped them, <=1.23 had no
-    PreFilterResult so those nodes failed the plugin's own Filter."""
-    if rec.variants is not None:
-        return rec.variants
-    res = rec.result
-    out = [dict(res.first_histogram)]
-    if res.allowed is not None and res.prefilter is None:
-        absent = [n for n in res.verdicts if n not in res.allowed]
-        kept = [res.first(n) for n in res.verdicts if n in res.allowed]
-        out.append(histogram(kept))
-        own = [next((st for st in res.verdicts[n][1:] if st.plugin in res.narrowed_by), None) for n in absent]
-        out.append(histogram([*kept, *own]))
-    rec.variants = out
-    return out
-
-
-def _compare(ctx: Context, rec: Recomputed, observed: str | None, ev: Event | None) -> tuple[Scheduling, bool | None]:
-    sched = rec.scheduling
-    if observed is None:
-        return sched, None
-    parsed = _parsed(ctx, observed)
-    res = rec.result
-    ours = res.first_histogram
-    why: list[str] = []
-    if res.feasible:
-        agrees = False
-        why.append(f"the recomputation finds {len(res.feasible)} feasible node(s) now; the message describes an "
-                   "earlier state of the cluster")
-    elif parsed.no_nodes:
-        agrees = res.num_nodes == 0
-        if not agrees:
-            why.append(f"the scheduler saw no nodes, the snapshot has {res.num_nodes}")
-    elif parsed.pod_rejection is not None:
-        mine = res.prefilter.message if res.prefilter is not None else None
-        agrees = mine is not None and (mine == parsed.pod_rejection or mine in observed)
-        if not agrees:
-            why.append(f"the scheduler rejected the whole pod ({parsed.pod_rejection!r}); the recomputation "
-                       + (f"rejects it with {mine!r}" if mine else "finds no such pod-level problem now"))
-    elif parsed.total_nodes is not None:
-        theirs = _canonical(parsed)
-        agrees = theirs in _variants(rec) and parsed.total_nodes == res.num_nodes
-        if parsed.total_nodes != res.num_nodes:
-            why.append(f"the scheduler saw {parsed.total_nodes} nodes, the snapshot has {res.num_nodes} "
-                       "(nodes were added or removed since the event)")
-        if not agrees and theirs != ours:
-            diff = sorted(set(theirs) ^ set(ours) | {k for k in theirs if theirs.get(k) != ours.get(k)})
-            why.append("reasons differ: " + "; ".join(f"{k}: scheduler {theirs.get(k, 0)}, recomputed {ours.get(k, 0)}"
-                                                      for k in diff[:6]))
-    else:
-        agrees = observed == sched.message
-        if not agrees:
-            why.append("the scheduler's message has no node histogram (an error, not a filter verdict)")
-    if not agrees:
-        hints: list[str] = []
-        if ev is not None and ev.last_seen and ctx.snapshot.latest_time and ev.last_seen < ctx.snapshot.latest_time:
-            hints.append(f"the event was last seen {ev.last_seen}, before the snapshot's newest object; pods or nodes "
-                         "changed since")
-        comp = ev.component if ev is not None else ""
-        pod = rec.pc.pod
-        if (pod.spec.scheduler_name and pod.spec.scheduler_name != DEFAULT_SCHEDULER) or (comp and comp != DEFAULT_SCHEDULER):
-            hints.append(f"a custom scheduler/profile ({pod.spec.scheduler_name or comp}) may run other plugins")
-        if parsed.version_hint and ">=1.29" not in parsed.version_hint and "1.35" not in parsed.version_hint \
-                and parsed.version_hint != "unknown":
-            hints.append(f"the message is in the wording of scheduler {parsed.version_hint}")
-        why.extend(hints)
-    out = msgspec.structs.replace(
-        sched, observed_message=observed, observed_histogram=dict(parsed.histogram) or None, agrees=agrees,
-        disagreement="; ".join(why) if why else None)
-    return out, agrees
 
 
 # ---- findings from the verdicts ---------------------------------------------------------------------------
@@ -382,7 +279,7 @@ def _finding(ctx: Context, rec: Recomputed, cause: Cause, tgt: target.Target, co
             f"kubectl -n {target.POD_NAMESPACE} get pvc", f"kubectl -n {target.POD_NAMESPACE} describe pod {target.POD_NAME}"])
     else:
         return None
-    severity = _severity(code)
+    severity = severity_of(code)
     if fix is None:
         fix = _no_single_fix(rec, cause)
         if code == "sched.untolerated-taint" and not cause.blocker:
@@ -403,7 +300,7 @@ def _no_single_fix(rec: Recomputed, cause: Cause) -> Fix:
         if nv is None:
             continue
         for fl in nv.failures:
-            if fl.plugin != cause.plugin:
+            if fl.plugin != cause.plugin and not _part_of(cause, fl):
                 behind.setdefault(f"{fl.plugin}: {'; '.join(fl.reasons)}", []).append(name)
                 break
     if not behind:
@@ -415,6 +312,21 @@ def _no_single_fix(rec: Recomputed, cause: Cause) -> Fix:
                         f"rejected by {what}. Fix that first; this cause may well be intended (e.g. dedicated nodes)."))
 
 
+# Taints that come and go with a node state podwhy reports as its own cause: uncordoning removes the
+# unschedulable taint (pkg/controller/nodelifecycle taints cordoned nodes with it, v1.34), a Ready node loses
+# not-ready/unreachable. Behind such a cause they are the same cause, not another one to fix first.
+_STATE_TAINTS = {"NodeUnschedulable": frozenset({"node.kubernetes.io/unschedulable"}),
+                 "sched.nodes-not-ready": frozenset({"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"})}
+
+
+def _part_of(cause: Cause, fl: NodeFailure) -> bool:
+    keys = _STATE_TAINTS.get(cause.plugin) or _STATE_TAINTS.get(cause.code)
+    if fl.plugin != "TaintToleration" or not keys or not fl.detail:
+        return False
+    taints = fl.detail.get("taints") or []
+    return bool(taints) and all(str(t).split(":", 1)[0].split("=", 1)[0] in keys for t in taints)
+
+
 def _memo_fix(ctx: Context, rec: Recomputed, code: str, make: Callable[[], Fix | None]) -> Fix | None:
     """Fixes are verified by re-running the filters: do it once per filter class (the cycle result)."""
     key = f"scheduling.fix.{id(rec.result)}.{code}"
@@ -424,10 +336,6 @@ def _memo_fix(ctx: Context, rec: Recomputed, code: str, make: Callable[[], Fix |
     fix = make()
     ctx.cache[key] = fix
     return fix
-
-
-def _severity(code: str) -> Any:
-    return CODES[code].severity
 
 
 def _selector_text(pod: Pod) -> str:
@@ -472,7 +380,7 @@ def _scheduler_not_found(ctx: Context, work: Work, pod: Pod) -> bool:
     snap = ctx.snapshot
     if name == DEFAULT_SCHEDULER or pod.spec.node_name:
         return False
-    if snap.has("Event") and _scheduling_events(ctx, pod):
+    if snap.has("Event") and scheduling_events(ctx, pod):
         return False
     # A scheduler that tried would have written PodScheduled=False (Unschedulable / SchedulerError).
     if any(c.type == "PodScheduled" and c.reason in ("Unschedulable", "SchedulerError") for c in pod.status.conditions):
@@ -542,45 +450,3 @@ def _preemption(ctx: Context, work: Work, rec: Recomputed) -> None:
                 evidence=[Evidence(ref=work.ref, field=".spec.preemptionPolicy", observed="Never")],
                 rank=70))
 
-
-# ---- no Node objects: the scheduler's message is all we have -------------------------------------------------------
-
-def _from_message_only(ctx: Context, work: Work, observed: str | None, ev: Event | None,
-                       stale: list[str] | None = None, described: dict[str, int] | None = None) -> None:
-    if observed is None:
-        return
-    parsed = _parsed(ctx, observed)
-    codes = dict(parsed.codes)
-    if parsed.no_nodes:
-        codes = {"sched.no-nodes": 0}
-    if not codes:
-        return
-    have_volume = work.has_code("volume.")
-    if described is not None:
-        base = ("from the scheduler's message (the recomputation disagrees, but `kubectl describe pod` does not print "
-                "the pod's affinity rules and other fields, so it cannot be trusted over the scheduler): ")
-    elif stale:
-        base = (f"recomputation finds {len(stale)} feasible node(s) now ({', '.join(stale[:3])}), so this is the "
-                "scheduler's older verdict: ")
-    else:
-        base = "from the scheduler's message (no Node objects in the input to recompute): "
-    conf: Confidence = "possible" if stale else "likely"
-    order = sorted(codes.items(), key=lambda kv: rank_key(kv[0], kv[1]))
-    if described is not None:
-        # `described`: the recomputation's own codes and node counts. A reason the scheduler gives for more
-        # nodes than the recomputation does comes from what describe does not print (affinity rules, a spread
-        # constraint's minDomains...): it is what rejects the nodes that are otherwise usable, the cause whose
-        # removal lets the pod run, so it comes first (largest excess first).
-        order.sort(key=lambda kv: -max(0, kv[1] - described.get(kv[0], 0)))
-    for i, (code, n) in enumerate(order):
-        if code not in CODES or (code.startswith("volume.") and have_volume):
-            continue
-        reasons = [info.reason for cnt, info in parsed.entries if info.code == code]
-        what = "; ".join(reasons) if reasons else (parsed.pod_rejection or observed)
-        evidence = [from_event(ev)] if ev is not None else [
-            Evidence(ref=work.ref, field=".status.conditions[?(@.type=='PodScheduled')].message", observed=observed)]
-        cause = base + (f"{n} node(s): {what}" if n else what)
-        if code == "sched.no-nodes":
-            cause = "the scheduler found no nodes at all (no nodes available to schedule pods)"
-        work.add(Finding(code=code, severity=_severity(code), confidence=conf, cause=cause, evidence=evidence,
-                         details={"observedHistogram": dict(parsed.histogram), "nodes": n}, rank=30 + i))
