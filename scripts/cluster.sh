@@ -18,8 +18,8 @@
 #                                       a client-certificate user; prints its kubeconfig's path
 #   scripts/cluster.sh down             stop everything `up` started (by PID) and remove its state
 #   scripts/cluster.sh build [--kubelet]
-#                                       only build (or check the cache of) the binaries (--kubelet: and
-#                                       containerd, runc, pause)
+#                                       only build (or check the cache of) the binaries, the older
+#                                       kubectl releases included (--kubelet: and containerd, runc, pause)
 #   scripts/cluster.sh status           what runs, and the admin kubeconfig
 #
 # Everything comes from the Go module proxy at one pinned release (scripts/cluster/*/go.mod); binaries
@@ -85,7 +85,33 @@ build() {
     echo "$KWOK_VERSION" >"$BIN/kwok.stamp"
     log "built kwok in $((SECONDS - t0)) s"
   fi
+  build_old_kubectls
   [ "${1:-}" != --kubelet ] || build_kubelet_tier
+}
+
+# Older kubectl releases, for the tests that read what each release's `kubectl describe` prints
+# (tests/describegen.py): $BIN/kubectl-1.20, -1.24, -1.28, each from its own small module
+# (scripts/cluster/kubectl-old/v<release>: k8s.io/kubectl at the release's last patch, whose version
+# names the binary's). Their Go build and module caches are kept beside the binaries, in $CACHE/go,
+# unless the caller set GOCACHE/GOMODCACHE. Their go.mod files are complete (go.sum included), so the
+# default -mod=readonly builds them as recorded; GOTOOLCHAIN=local: the machine's Go builds them, never
+# a downloaded toolchain. Cold about 2 minutes each on 2 cores, seconds when cached.
+build_old_kubectls() {
+  local dir rel v p ld
+  for dir in "$GO_SRC"/kubectl-old/v*/; do
+    dir="${dir%/}"
+    rel="${dir##*/v}"
+    v="$(grep -m1 -o 'k8s.io/kubectl v0\.[0-9.]*' "$dir/go.mod" | sed 's/.* v0\./1./')"
+    [ "${v%.*}" = "$rel" ] || die "$dir/go.mod requires k8s.io/kubectl of $v, not of $rel"
+    ld=""
+    # `kubectl version` reads component-base's version, the User-Agent client-go's.
+    for p in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+      ld="$ld -X $p.gitVersion=v$v -X $p.gitMajor=1 -X $p.gitMinor=${rel#1.} -X $p.gitTreeState=clean \
+-X $p.buildDate=2026-01-01T00:00:00Z"
+    done
+    GOTOOLCHAIN=local GOCACHE="${GOCACHE:-$CACHE/go/build}" GOMODCACHE="${GOMODCACHE:-$CACHE/go/mod}" \
+      build_one "kubectl-old/v$rel" "kubectl-$rel" "$ld"
+  done
 }
 
 # The real-kubelet tier's runtime: containerd 2.x (daemon, runc shim, ctr; pure Go, -tags no_btrfs),
