@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 import pytest
 
 import bundlegen
+import describegen
 from podwhy.catalog import CODES
 
 from contract import check_report
@@ -450,3 +452,79 @@ def test_case_is_sound(case: Case) -> None:
         assert case.want.code != case.code
     else:
         assert case.want.code == case.code, "the yaml layout must reach the case's code first"
+
+
+# ------------------------------------------------------------------------ kubectl describe text of the same objects
+# The fixture's objects served by the loopback API server and printed by the real kubectl of each release
+# (tests/describegen.py), the outputs pasted together as a ticket carries them, then read by podwhy. kubectl
+# prints ages against the wall clock, so the objects' times are moved to end now and --now is that moment.
+DESCRIBED_KINDS = ("Pod", "Node", "PersistentVolumeClaim", "ReplicaSet", "Deployment", "ServiceAccount")
+# What describe text cannot carry, per code (describe.go, v1.20-v1.34): the first finding podwhy gives instead,
+# and the words of its cause that say so.
+FROM_DESCRIBE = {
+    "secret.pull-secret-invalid": ("secret.no-pull-secret", "does not print them"),  # no Secret data, no pod secrets
+    "secret.pull-secret-host-mismatch": ("secret.no-pull-secret", "keyed for another host"),
+    "sched.scheduler-not-found": ("unknown", "spec.schedulerName"),  # schedulerName is not printed
+    "sched.scheduling-gated": ("unknown", "spec.schedulingGates"),  # neither gates nor the condition's reason
+}
+_RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$")
+
+
+def _moved(obj: Any, by: timedelta) -> Any:
+    if isinstance(obj, dict):
+        return {k: _moved(v, by) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_moved(v, by) for v in obj]
+    if isinstance(obj, str) and _RFC3339.match(obj):
+        t = datetime.fromisoformat(obj.replace("Z", "+00:00")) + by
+        # A MicroTime (an event's eventTime) keeps its six digits: kubectl refuses the list otherwise.
+        return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if "." in obj else "%Y-%m-%dT%H:%M:%SZ")
+    return obj
+
+
+def _items(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`<Kind>List` documents as their items (an API server serves objects, not list documents)."""
+    out: list[dict[str, Any]] = []
+    for o in objects:
+        if o.get("kind", "").endswith("List") and isinstance(o.get("items"), list):
+            kind = o["kind"][:-4]  # `List` holds items of any kind, each with its own
+            out += [{"kind": kind, "apiVersion": o.get("apiVersion", "v1"), **i} if kind else i for i in o["items"]]
+        else:
+            out.append(o)
+    return out
+
+
+def _describe_first(case: Case, kubectl: str, tmp: Path) -> tuple[dict[str, Any], list[str]]:
+    fx = case.fixture
+    now = datetime.now(UTC).replace(microsecond=0)
+    objects = _moved(_items(fx.objects), now - datetime.fromisoformat(fx.now.replace("Z", "+00:00")))
+    asked = [(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]) for o in objects
+             if o["kind"] in DESCRIBED_KINDS]
+    text = tmp / "describe.txt"
+    text.write_text(describegen.describe(objects, asked, kubectl, tmp) if asked else "")
+    rc, out, err = run_cli("scan", "-A", "-o", "json", "--from", str(text), "--now", now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert rc == 1, err
+    doc = json.loads(out)
+    check_report(doc)
+    assert any("`kubectl describe` text" in n for n in doc["notes"]), doc["notes"]
+    subjects = {s["ref"]: s for s in doc["subjects"]}
+    assert fx.subject in subjects, f"{fx.subject} is not a subject from describe text: {sorted(subjects)}"
+    findings = subjects[fx.subject]["findings"]
+    return findings[0], [f["code"] for f in findings]
+
+
+# Every code with the oldest and the newest kubectl; the releases between on one code per family.
+_BETWEEN = ("image.tag-not-found", "registry.auth-failed", "sched.insufficient-resources", "volume.pvc-unbound",
+            "create.quota-exceeded", "start.config-missing")
+DESCRIBE_RUNS = [(c, k) for c in CASES for k in ("1.20", "1.34")] + [
+    (BY_CODE[c], k) for c in _BETWEEN for k in ("1.24", "1.28", "1.32")]
+
+
+@pytest.mark.parametrize(("case", "kubectl"), DESCRIBE_RUNS, ids=[f"{c.code}-kubectl{k}" for c, k in DESCRIBE_RUNS])
+def test_first_finding_from_describe_text(tmp_path: Path, case: Case, kubectl: str) -> None:
+    first, codes = _describe_first(case, kubectl, tmp_path)
+    want, says = FROM_DESCRIBE.get(case.code, (case.want.code, ""))
+    assert first["code"] == want, first["cause"]
+    assert says in first["cause"]
+    if case.by_design:
+        assert case.code in codes, codes

@@ -42,6 +42,9 @@ def analyze(ctx: Context, work: Work) -> None:
         cause = f"{work.kind} is stuck in {work.state}; podwhy does not recognise the cause, quoted below."
     if pod is not None and work.ref in ctx.snapshot.described and not pod.spec.node_name and not events:
         cause, summary, cmds = _described_unscheduled(work, pod.status.conditions)
+        if not evidence:
+            evidence.append(Evidence(ref=work.ref, field=".status.conditions", observed="(no PodScheduled condition)",
+                                     expected="PodScheduled, set by the scheduler that serves the pod"))
     work.add(Finding(
         code="unknown",
         severity="warning",
