@@ -7,7 +7,13 @@ the PreFilter message rendered without counts from 1.26, the DefaultPreemption t
 leaves a double period, the 1024-byte event truncation (`schedule_one.go` truncateMessage), the raw
 error texts of ≤1.19 volume checks and SchedulerError paths, and the client-go
 `(combined from similar events): ` prefix. Every reason string below names the plugin/predicate file
-and the minor versions where upstream prints it (semantics.md A2.0, A1.4, A2.15).
+and the minor versions where upstream prints it (semantics.md A2.0, A1.4, A2.15). The ≤1.16 raw
+errors are unwrapped whatever their release's wrapper (`wordings.FORMATS`): the ≤1.6
+`SchedulerPredicates failed due to %v, which is unexpected.` of each node, gathered in an apimachinery
+aggregate `[e1, e2]`, the 1.7-1.16 `(repeated N times)`, the 1.16-1.20 filter/prefilter-plugin
+wrappers. Pasted messages may come folded across lines, even inside a word: whitespace is collapsed,
+the 1.4 per-node entries are read up to the next `fit failure on node (`, and a reason that equals a
+known one but for whitespace is that one (`reasons._unfold`).
 
 `classify_reason` maps ONE reason to its current upstream wording, the catalog code and the taint
 or resource it names; `parse_failed_scheduling` parses a whole message (also the ≤1.9 legacy
@@ -74,6 +80,7 @@ class ParsedMessage:
     entries: tuple[tuple[int, ReasonInfo], ...] = ()  # every histogram entry, classified, as printed order
     combined: bool = False  # had the client-go `(combined from similar events): ` prefix
     repeated: int | None = None  # `(repeated N times)` of ≤1.16 aggregated raw errors
+    errors: tuple[tuple[str, int], ...] = ()  # ≤1.16 `[e1, e2]` aggregate: each error (unwrapped), its node count
     per_node: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 1.4-era `fit failure on node`
     double_period: bool = False  # 1.26-1.28 `..` after the preemption tail
 
@@ -107,14 +114,30 @@ _ANCHOR = re.compile(r"0/(\d+) nodes are (?:un)?available")
 _SPLIT = re.compile(r", (?=\d+ )")
 _ENTRY = re.compile(r"(\d+) (.+)")
 _REPEATED = re.compile(r"(.*) \(repeated (\d+) times\)")
+# <=1.6 generic_scheduler.go podFitsOnNode wrapped a predicate's error, one per node.
+_PREDICATE_WRAP = re.compile(r"SchedulerPredicates failed due to (.+), which is unexpected\.?")
+_PREDICATE_PREFIX = "SchedulerPredicates failed due to "
+_PREDICATE_END = re.compile(r"which is unexpected\.?(?: \(repeated \d+ times\))?$")
 _FILTER_WRAP = re.compile(r'(?:error while )?running "([^"]+)" filter plugin for pod "([^"]*)": (.*)')
+# 1.16-1.18 framework/v1alpha1/framework.go, 1.19 framework/runtime/framework.go RunPreFilterPlugins.
+_PREFILTER_WRAP = re.compile(r'(?:error while running "[^"]+" prefilter plugin for pod "[^"]*"|rejected by "[^"]+" '
+                             r'at prefilter|prefilter plugin "[^"]+" failed for pod "[^"]*"): (.*)')
 _SCHED_ERR = re.compile(r"running (PreFilter|Reserve|Permit|PreBind|Bind|PostFilter) plugin \"([^\"]+)\": (.*)")
 _FILTER_ERR = re.compile(r'running "([^"]+)" filter plugin: (.*)')
+# 1.9-1.17 scheduler.go: the volume binder's assume step failed (a SchedulerError).
+_ASSUME_VOLUMES = re.compile(r"AssumePodVolumes failed: (.*)")
 _LEGACY_FIT = re.compile(r"fit failure on node \(([^()\n]*)\): ([^\n]*)")
+# The same, on a message whose lines were joined (a paste, a describe line): up to the next node's entry.
+_LEGACY_FIT_FLAT = re.compile(r"fit failure on node \(([^()]*)\): (.*?)(?= ?fit failure on node \(|$)")
+# When a whole-pod rejection stopped being an error of the scheduler (a raw or wrapped message) and
+# became a status: VolumeBinding's unbound-claim check turned UnschedulableAndUnresolvable in 1.19.
+# VolumeZone's own checks turned from framework.Error into UnschedulableAndUnresolvable in 1.22.
+_ERROR_UNTIL = {"pod has unbound immediate PersistentVolumeClaims": 18, "pod has unbound PersistentVolumeClaims": 11,
+                "PersistentVolumeClaim had no pv name and storageClass name": 21, "PersistentVolume had no name": 21}
 _LEGACY_SUMMARY = re.compile(
     r"(?:.*?failed to fit in any node[ \n-]*)?fit failure summary on nodes ?: (.*)|"
-    r"No nodes are available that match all of the (?:following )?predicates:+ ?(.*)", re.DOTALL)
-_LEGACY_ENTRY = re.compile(r"(.+) \((\d+)\)")
+    r"(?:.*?)No nodes are available that match all of the (?:following )?predicates:+ ?(.*)", re.DOTALL)
+_LEGACY_ENTRY = re.compile(r"(.+?) ?\( ?(\d+) ?\)")
 NO_NODES_TEXT = "no nodes available to schedule pods"
 # Preemption tails that are not a histogram (defaultpreemption PostFilter / preemption.go).
 _TAIL_TEXTS = ("not eligible due to preemptionPolicy=Never.",
@@ -248,10 +271,12 @@ def _parse_histogram_form(total: int | None, body: str, combined: bool, truncate
     minors = minor_span(9, LATEST)  # the `0/N nodes are available` form appeared in 1.9
     if prefilter is not None:
         minors &= minor_span(26, LATEST)
-    elif any(info.pod_level for _n, info in entries):
-        minors &= minor_span(19, 25)
     if sep:
         minors &= tail_minors
+    if prefilter is None and any(info.pod_level for _n, info in entries):
+        # a PreFilter rejection counted on every node (1.19-1.25); else a plugin's per-node reason that
+        # reads like one (VolumeZone's checks, UnschedulableAndUnresolvable on each node 1.22-1.26)
+        minors = (minors & minor_span(19, 25)) or minors
     vocab = [info for _n, info in entries if info.known]
     if preemption is not None:
         vocab.extend(info for _n, info in preemption.entries if info.known)
@@ -292,25 +317,63 @@ def _parse_without_histogram(text: str, flat: str, combined: bool, truncated: bo
     if lm is not None:
         return _parse_legacy_summary(lm.group(1) if lm.group(1) is not None else lm.group(2), flat,
                                      combined, truncated)
-    raw = flat
+    parts = _aggregate(flat)
+    if parts is not None:
+        return _parse_aggregate(flat, parts, combined, truncated)
+    item = _raw_error(flat)
+    sm = _SCHED_ERR.fullmatch(flat)
+    code = item.code
+    if sm is not None and sm.group(1) == "PreBind" and sm.group(2) == "VolumeBinding" and code is None:
+        code = PVC_UNBOUND  # binding/provisioning the claims failed or timed out
+    codes = {code: item.repeated or 1} if code else {}
+    grammar = "raw" if flat else "unparsed"
+    return ParsedMessage(raw=flat, prefilter=item.prefilter, codes=codes, repeated=item.repeated, combined=combined,
+                         truncated=truncated, grammar=grammar, version_hint=render_minors(item.minors))
+
+
+@dataclass(frozen=True)
+class _RawError:
+    inner: str  # the error once every wrapper is removed
+    repeated: int | None  # `(repeated N times)`
+    minors: frozenset[int]
+    code: str | None
+    prefilter: str | None  # the inner text when it is a known whole-pod rejection
+
+
+def _raw_error(flat: str) -> _RawError:
+    """One scheduler error as printed: the wrappers of each release peeled off, the inner text classified."""
     repeated: int | None = None
     inner = flat
     minors = ALL_MINORS
     wrapped = False
     if rm := _REPEATED.fullmatch(inner):
         # ≤1.16: apimachinery errors.CreateAggregateFromMessageCountMap over the nodes that errored.
+        # (Upstream from 1.7; ≤1.6 listed every node's error instead, see _aggregate.)
         inner, repeated = rm.group(1), int(rm.group(2))
         minors = minor_span(OLDEST, 16)
+    if pm := _PREDICATE_WRAP.fullmatch(inner):
+        # ≤1.6 generic_scheduler.go podFitsOnNode: `SchedulerPredicates failed due to %v, which is unexpected.`
+        inner, wrapped = pm.group(1), True
+        minors = minor_span(OLDEST, 6)
+    elif am := _ASSUME_VOLUMES.fullmatch(inner):
+        inner, wrapped = am.group(1), True
+        minors = minor_span(9, 17)
     if fm := _FILTER_WRAP.fullmatch(inner):
-        # 1.17 `error while running %q filter plugin for pod %q: %v`, 1.18 without "error while".
+        # 1.17 `error while running %q filter plugin for pod %q: %v`, 1.18-1.20 without "error while".
         inner, wrapped = fm.group(3), True
-        minors = minor_span(17, 17) if flat.startswith("error while") else minor_span(18, 18)
+        minors = minor_span(17, 17) if fm.group(0).startswith("error while") else minor_span(18, 20)
+    elif pf := _PREFILTER_WRAP.fullmatch(inner):
+        inner, wrapped = pf.group(1), True
+        # 1.16-1.18 `error while running %q prefilter plugin for pod %q: %v` / `rejected by %q at prefilter:
+        # %v`, 1.19 `prefilter plugin %q failed for pod %q: %v`.
+        minors = minor_span(19, 19) if pf.group(0).startswith("prefilter plugin") else minor_span(16, 18)
     elif sm := _SCHED_ERR.fullmatch(inner):
+        # Upstream from 1.20 (framework/runtime/framework.go `running %s plugin %q: %w`); kept from 1.19.
         inner, wrapped = sm.group(3), True
         minors = minor_span(19, LATEST)
     elif fe := _FILTER_ERR.fullmatch(inner):
         inner, wrapped = fe.group(2), True
-        minors = minor_span(19, LATEST)
+        minors = minor_span(21, LATEST)
     inner, _ = _strip_periods(inner)
     info = classify_reason(inner)
     code = info.code if info.known else pod_level_code(inner)
@@ -320,13 +383,46 @@ def _parse_without_histogram(text: str, flat: str, combined: bool, truncated: bo
     if prefilter is not None and not wrapped:
         # Raw PVC errors without a wrapper are the ≤1.19 podPassesBasicChecks / volume binder texts.
         minors = (minors & minor_span(OLDEST, 19)) or minors
-    sm = _SCHED_ERR.fullmatch(flat)
-    if sm is not None and sm.group(1) == "PreBind" and sm.group(2) == "VolumeBinding" and code is None:
-        code = PVC_UNBOUND  # binding/provisioning the claims failed or timed out
-    codes = {code: repeated or 1} if code else {}
-    grammar = "raw" if flat else "unparsed"
-    return ParsedMessage(raw=raw, prefilter=prefilter, codes=codes, repeated=repeated, combined=combined,
-                         truncated=truncated, grammar=grammar, version_hint=render_minors(minors))
+    until = _ERROR_UNTIL.get(info.normalized) if info.known else None
+    if until is not None:
+        minors = (minors & minor_span(OLDEST, until)) or minors
+    if code is None and _ASSUME_VOLUMES.fullmatch(flat):
+        code = PVC_UNBOUND  # the claims could not be assumed bound on the chosen node
+    return _RawError(inner, repeated, minors, code, prefilter)
+
+
+def _aggregate(flat: str) -> list[str] | None:
+    """The errors of an apimachinery aggregate `[e1, e2, ...]` (≤1.16, several nodes erred), else None.
+
+    The errors themselves may hold ", " (`..., which is unexpected.`): a piece joins the next ones
+    until a `SchedulerPredicates failed due to` wrapper is closed (each piece is tested once: linear)."""
+    if not (flat.startswith("[") and flat.endswith("]")) or ", " not in flat:
+        return None
+    out: list[str] = []
+    acc: list[str] = []
+    for piece in flat[1:-1].split(", "):
+        acc.append(piece)
+        if acc[0].startswith(_PREDICATE_PREFIX) and _PREDICATE_END.search(piece) is None:
+            continue
+        out.append(", ".join(acc))
+        acc = []
+    if acc:
+        out.append(", ".join(acc))
+    return out if len(out) > 1 else None
+
+
+def _parse_aggregate(flat: str, parts: list[str], combined: bool, truncated: bool) -> ParsedMessage:
+    items = [_raw_error(p) for p in parts]
+    codes: dict[str, int] = {}
+    minors = minor_span(OLDEST, 6) if any(p.startswith(_PREDICATE_PREFIX) for p in parts) else minor_span(7, 16)
+    for it in items:
+        if it.code:
+            codes[it.code] = codes.get(it.code, 0) + (it.repeated or 1)
+        minors = (minors & it.minors) or minors
+    prefilter = next((it.prefilter for it in items if it.prefilter is not None), None)
+    errors = tuple((it.inner, it.repeated or 1) for it in items)
+    return ParsedMessage(raw=flat, prefilter=prefilter, codes=codes, errors=errors, combined=combined,
+                         truncated=truncated, grammar="raw", version_hint=render_minors(minors))
 
 
 def _parse_legacy_summary(body: str, flat: str, combined: bool, truncated: bool) -> ParsedMessage:
@@ -350,9 +446,11 @@ def _parse_legacy_summary(body: str, flat: str, combined: bool, truncated: bool)
 
 
 def _parse_legacy_per_node(text: str, combined: bool, truncated: bool) -> ParsedMessage:
-    # ≤1.5: `pod (x) failed to fit in any node` then one `fit failure on node (n): reasons` line per node.
+    # ≤1.5: `pod (x) failed to fit in any node` then one `fit failure on node (n): reasons` line per node
+    # (1.4 joins a node's reasons with ", "). Lines may come folded (a reason continued on the next line)
+    # or joined into one: each node's entry runs to the next `fit failure on node (`.
     per_node: dict[str, tuple[str, ...]] = {}
-    for fm in _LEGACY_FIT.finditer(text):
+    for fm in _LEGACY_FIT_FLAT.finditer(clean_text(text)):
         reasons = tuple(r.strip() for r in fm.group(2).strip().rstrip(".").split(", ") if r.strip())
         per_node[fm.group(1)] = reasons
     counts: dict[str, int] = {}

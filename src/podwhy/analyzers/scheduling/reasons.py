@@ -3,7 +3,9 @@ plugin, the taint or resource it names, and the minor versions where upstream pr
 A2.0, A1.4, A2.15); plus the version-set helpers the message parser narrows with.
 
 Each reason string names its upstream plugin/predicate file beside it. Whole messages are parsed in
-`message.py`.
+`message.py`. The audited list of every upstream wording, 1.4 -> 1.35, with the file and the releases
+printing it, is `wordings.py` (tests/analyzers/scheduling/test_wordings.py runs each through this
+classifier); where a range below is wider or narrower than that table, the table is upstream's.
 """
 
 from __future__ import annotations
@@ -154,20 +156,23 @@ _EXACT: dict[str, ReasonInfo] = {r.reason: r for r in (
     _r("node(s) had no available volume zone", None, VOLUME_AFFINITY, "VolumeZone", 10, LATEST),
     _r("NoVolumeZoneConflict", "node(s) had no available volume zone", VOLUME_AFFINITY, "VolumeZone",
        OLDEST, _L),
-    _r("PersistentVolumeClaim had no name", None, None, "VolumeZone", 14, LATEST, pod_level=True),
+    _r("PersistentVolumeClaim had no name", None, None, "VolumeZone", 5, LATEST, pod_level=True),
     _r("PersistentVolumeClaim had no pv name and storageClass name", None, SC_NOT_FOUND, "VolumeZone",
-       14, LATEST, pod_level=True),
-    _r("PersistentVolume had no name", None, None, "VolumeZone", 14, LATEST, pod_level=True),
+       18, LATEST, pod_level=True),
+    _r("PersistentVolume had no name", None, None, "VolumeZone", 18, LATEST, pod_level=True),
     # PodTopologySpread (podtopologyspread/filtering.go)
     _r("node(s) didn't match pod topology spread constraints", None, TOPOLOGY, "PodTopologySpread", 16, LATEST),
     _r("node(s) didn't match pod topology spread constraints (missing required label)", None, TOPOLOGY,
-       "PodTopologySpread", 20, LATEST),
+       "PodTopologySpread", 19, LATEST),
     # InterPodAffinity (interpodaffinity/filtering.go; ≤1.21 also the generic companion reason)
     _r("node(s) didn't match pod affinity/anti-affinity", None, POD_AFFINITY, "InterPodAffinity", 10, 20,
        generic=True),
     _r("node(s) didn't match pod affinity/anti-affinity rules", None, POD_AFFINITY, "InterPodAffinity", 21, 21,
        generic=True),
-    _r("MatchInterPodAffinity", "node(s) didn't match pod affinity/anti-affinity", POD_AFFINITY,
+    # ≤1.8 the name comes alone (no specific companion before 1.9, CAg9122c57282 error.go): of the three
+    # checks behind it (the pod's affinity, its anti-affinity, existing pods' anti-affinity) two are
+    # anti-affinity, and required anti-affinity (one replica per node) is by far the common rule.
+    _r("MatchInterPodAffinity", "node(s) didn't match pod affinity/anti-affinity", ANTI_AFFINITY,
        "InterPodAffinity", OLDEST, _L, generic=True),
     _r("node(s) didn't match pod affinity rules", None, POD_AFFINITY, "InterPodAffinity", 10, LATEST),
     _r("PodAffinityRulesNotMatch", "node(s) didn't match pod affinity rules", POD_AFFINITY,
@@ -179,14 +184,15 @@ _EXACT: dict[str, ReasonInfo] = {r.reason: r for r in (
        10, LATEST),
     _r("ExistingPodsAntiAffinityRulesNotMatch", "node(s) didn't satisfy existing pods anti-affinity rules",
        ANTI_AFFINITY, "InterPodAffinity", OLDEST, _L),
-    # Node-condition predicates, only without TaintNodesByCondition (≤1.17; predicates/error.go)
-    _r("node(s) were not ready", None, NOT_READY, "CheckNodeCondition", 10, 17),
-    _r("node(s) had unknown conditions", None, NOT_READY, "CheckNodeCondition", 10, 17),
-    _r("node(s) had unavailable network", None, NOT_READY, "CheckNodeCondition", 10, 17),
-    _r("node(s) were out of disk space", None, DISK_FULL, "CheckNodeCondition", 10, 12),
-    _r("node(s) had disk pressure", None, DISK_FULL, "CheckNodeCondition", 10, 17),
-    _r("node(s) had memory pressure", None, INSUFFICIENT, "CheckNodeCondition", 10, 17),
-    _r("node(s) had pid pressure", None, INSUFFICIENT, "CheckNodeCondition", 10, 17),
+    # Node-condition predicates, only without TaintNodesByCondition (1.10-1.16 predicates/error.go; 1.17
+    # keeps the texts but no predicate returns them). `unknown conditions` lives on in NodeUnschedulable.
+    _r("node(s) were not ready", None, NOT_READY, "CheckNodeCondition", 10, 16),
+    _r("node(s) had unknown conditions", None, NOT_READY, "CheckNodeCondition", 10, LATEST),
+    _r("node(s) had unavailable network", None, NOT_READY, "CheckNodeCondition", 10, 16),
+    _r("node(s) were out of disk space", None, DISK_FULL, "CheckNodeCondition", 10, 13),
+    _r("node(s) had disk pressure", None, DISK_FULL, "CheckNodeCondition", 10, 16),
+    _r("node(s) had memory pressure", None, INSUFFICIENT, "CheckNodeCondition", 10, 16),
+    _r("node(s) had pid pressure", None, INSUFFICIENT, "CheckNodeCondition", 11, 16),
     _r("NodeNotReady", "node(s) were not ready", NOT_READY, "CheckNodeCondition", OLDEST, _L),
     _r("NodeUnknownCondition", "node(s) had unknown conditions", NOT_READY, "CheckNodeCondition", OLDEST, _L),
     _r("NodeNetworkUnavailable", "node(s) had unavailable network", NOT_READY, "CheckNodeCondition",
@@ -200,6 +206,26 @@ _EXACT: dict[str, ReasonInfo] = {r.reason: r for r in (
     # pkg/scheduler/algorithm/predicates/predicates.go 1.8-1.13), as schedulers of that era and Policy-config
     # extenders print it: one of not ready / out of disk / network unavailable / unschedulable.
     _r("CheckNodeCondition", "node(s) were not ready", NOT_READY, "CheckNodeCondition", OLDEST, 13),
+    # The other registered predicate keys (predicates.go *Pred, algorithmprovider/defaults/defaults.go,
+    # 1.4-1.17): configuration names, never printed as a reason by kube-scheduler itself (each predicate
+    # printed the reasons above), kept so a message quoting one (a Policy extender, a fork) classifies.
+    # GeneralPredicates bundles PodFitsResources (first), PodFitsHost, PodFitsHostPorts, PodMatchNodeSelector.
+    *(_r(n, norm, code, plugin, OLDEST, 17) for n, norm, code, plugin in (
+        ("GeneralPredicates", None, INSUFFICIENT, "NodeResourcesFit"),
+        ("PodFitsResources", None, INSUFFICIENT, "NodeResourcesFit"),
+        ("PodFitsPorts", "node(s) didn't have free ports for the requested pod ports", HOST_PORT, "NodePorts"),
+        ("CheckNodeMemoryPressure", "node(s) had memory pressure", INSUFFICIENT, "CheckNodeCondition"),
+        ("CheckNodeDiskPressure", "node(s) had disk pressure", DISK_FULL, "CheckNodeCondition"),
+        ("CheckNodePIDPressure", "node(s) had pid pressure", INSUFFICIENT, "CheckNodeCondition"),
+        ("CheckNodeUnschedulable", "node(s) were unschedulable", UNSCHEDULABLE, "NodeUnschedulable"),
+        ("CheckVolumeBinding", "node(s) didn't find available persistent volumes to bind", PVC_UNBOUND,
+         "VolumeBinding"),
+        ("MaxCSIVolumeCountPred", "node(s) exceed max volume count", VOLUME_LIMIT, "NodeVolumeLimits"),
+        ("MaxCinderVolumeCount", "node(s) exceed max volume count", VOLUME_LIMIT, "NodeVolumeLimits"),
+        ("EvenPodsSpread", "node(s) didn't match pod topology spread constraints", TOPOLOGY, "PodTopologySpread"),
+        ("PodToleratesNodeNoExecuteTaints", R_TAINTS, TAINT, "TaintToleration"))),
+    # 1.3 resource names (error.go podCountResourceName ...), below OLDEST: a 1.3 paste still classifies.
+    _r("Insufficient PodCount", R_TOO_MANY, TOO_MANY_PODS, "NodeResourcesFit", OLDEST, OLDEST, resource="pods"),
     # DynamicResources (dynamicresources/dynamicresources.go; classic DRA 1.26-1.30, structured 1.31+)
     *(_r(t, None, None, "DynamicResources", 31, LATEST)
       for t in ("cannot allocate all claims", "resourceclaim not available on the node",
@@ -232,7 +258,8 @@ _NOT_EXCLUDED_PLUGIN = re.compile(r"[A-Za-z]+")
 _POD_LEVEL: tuple[tuple[re.Pattern[str], str | None, str, int, int], ...] = (
     # (pattern, code, plugin, first, last) — VolumeBinding PreFilter (volume_binding.go podHasPVCs),
     # ≤1.19 generic_scheduler podPassesBasicChecks, lister NotFound texts.
-    (re.compile(r'persistentvolumeclaim "[^"]*" not found'), PVC_NOT_FOUND, "VolumeBinding", OLDEST, LATEST),
+    # the lister's NotFound: `persistentvolumeclaims` (1.5 pkg/client/cache/listers_core.go), singular 1.6-
+    (re.compile(r'persistentvolumeclaims? "[^"]*" not found'), PVC_NOT_FOUND, "VolumeBinding", OLDEST, LATEST),
     (re.compile(r'persistentvolumeclaim "[^"]*" is being deleted'), PVC_NOT_FOUND, "VolumeBinding",
      OLDEST, LATEST),
     (re.compile(r'waiting for ephemeral volume controller to create the persistentvolumeclaim "[^"]*"'),
@@ -245,13 +272,21 @@ _POD_LEVEL: tuple[tuple[re.Pattern[str], str | None, str, int, int], ...] = (
     (re.compile(r'persistentvolume "[^"]*" not found'), PVC_UNBOUND, "VolumeBinding", OLDEST, LATEST),
     (re.compile(r'storageclass(?:\.storage\.k8s\.io)? "[^"]*" not found'), SC_NOT_FOUND, "VolumeBinding",
      OLDEST, LATEST),
-    (re.compile(r'VolumeBindingMode not set for StorageClass "[^"]*"'), None, "VolumeZone", 14, LATEST),
+    (re.compile(r'VolumeBindingMode not set for StorageClass "[^"]*"'), None, "VolumeZone", 9, LATEST),
     # ≤1.13 the VolumeZone and Max*VolumeCount predicates returned these as errors, printed as the whole
     # message (pkg/scheduler/algorithm/predicates/predicates.go VolumeZoneChecker / MaxPDVolumeCountChecker,
     # 1.7-1.13; 1.4-1.6 plugin/pkg/scheduler/algorithm/predicates/predicates.go).
     (re.compile(r'PersistentVolumeClaim is not bound: "[^"]*"'), PVC_UNBOUND, "VolumeZone", OLDEST, 13),
-    (re.compile(r'PersistentVolumeClaim (?:was )?not found: "[^"]*"'), PVC_NOT_FOUND, "VolumeZone", OLDEST, 13),
-    (re.compile(r'PersistentVolume not found: "[^"]*"'), PVC_UNBOUND, "VolumeZone", OLDEST, 13),
+    # `was not found` is VolumeZone's (1.4-1.17; 1.16-1.17 also for an unbound claim), `not found` MaxPD's (1.5-1.8).
+    (re.compile(r'PersistentVolumeClaim (?:was )?not found: "[^"]*"'), PVC_NOT_FOUND, "VolumeZone", OLDEST, 17),
+    (re.compile(r'PersistentVolume (?:was )?not found: "[^"]*"'), PVC_UNBOUND, "VolumeZone", OLDEST, 17),
+    # 1.4 the PVC/PV fetchers' own errors (pkg/client/cache/listers.go StoreToPVCFetcher; 1.3 `is not in cache`)
+    (re.compile(r"PersistentVolumeClaim '[^']*' (?:not found|is not in cache)"), PVC_NOT_FOUND, "VolumeZone",
+     OLDEST, OLDEST),
+    (re.compile(r"PersistentVolume '[^']*' (?:not found|is not in cache)"), PVC_UNBOUND, "VolumeZone",
+     OLDEST, OLDEST),
+    # 1.9-1.11 scheduler.go assumeAndBindVolumes: a Normal FailedScheduling event while the binder works.
+    (re.compile(r"Volume binding started, waiting for completion"), PVC_UNBOUND, "VolumeBinding", 9, 11),
     (re.compile(r"waiting for scheduling gates: .*"), GATED, "SchedulingGates", 26, LATEST),
     (re.compile(r"parsing pod: .*"), None, "InterPodAffinity", 19, LATEST),
     (re.compile(r'resourceclaim "[^"]*" is being deleted'), None, "DynamicResources", 26, LATEST),
@@ -271,10 +306,11 @@ _POD_LEVEL: tuple[tuple[re.Pattern[str], str | None, str, int, int], ...] = (
 
 def _split_taint(inner: str) -> tuple[str, str]:
     # Go renders `{%s: %s}`; a taint key never contains ": " (qualified name), the value may be empty.
+    # Neither holds whitespace, so any inside is a line fold of the pasted message.
     key, sep, value = inner.partition(": ")
     if not sep:
         key, _, value = inner.partition(":")
-    return key.strip(), value.strip()
+    return "".join(key.split()), "".join(value.split())
 
 
 def _taint_code(key: str) -> str:
@@ -328,7 +364,41 @@ def classify_reason(reason: str) -> ReasonInfo:
     for pat, code, plugin, lo, hi in _POD_LEVEL:
         if pat.fullmatch(text):
             return _r(text, None, code, plugin, lo, hi, pod_level=True)
+    folded = _unfold(text)
+    if folded is not None:
+        return _with_reason(folded, text)
     return ReasonInfo(reason=text, normalized=text, canonical=text, code=None, plugin=None, known=False)
+
+
+# A message folded inside a word (a terminal's hard wrap, `kubectl describe` pasted from a narrow window)
+# reads `node(s) didn't match node sel ector` once the lines are joined: the scheduler never prints such
+# a reason, so an unknown reason that equals a known one but for whitespace is that one.
+_SQUEEZED: dict[str, ReasonInfo] = {"".join(k.split()): v for k, v in _EXACT.items()}
+_SQUEEZED_PATTERNS = (
+    re.compile(r"Insufficient(\S+)"),
+    re.compile(r"node\(s\)hadtaint\{([^{}]*)\},thatthepoddidn'ttolerate"),
+    re.compile(r"node\(s\)haduntoleratedtaint\{([^{}]*)\}"),
+)
+
+
+def _unfold(text: str) -> ReasonInfo | None:
+    squeezed = "".join(text.split())
+    if squeezed == text or not squeezed:
+        return None
+    hit = _SQUEEZED.get(squeezed)
+    if hit is not None:
+        return hit
+    for i, pat in enumerate(_SQUEEZED_PATTERNS):
+        m = pat.fullmatch(squeezed)
+        if m is None:
+            continue
+        if i == 0:
+            return classify_reason(f"Insufficient {m.group(1)}")
+        key, _, value = m.group(1).partition(":")
+        taint = f"{{{key}: {value}}}"
+        return classify_reason(f"node(s) had taint {taint}, that the pod didn't tolerate" if i == 1
+                               else f"node(s) had untolerated taint {taint}")
+    return None
 
 
 def _with_reason(info: ReasonInfo, text: str) -> ReasonInfo:
