@@ -253,3 +253,28 @@ def test_broken_describe_text_never_crashes(text: str, monkeypatch: pytest.Monke
     rc, out, err = run_cli("scan", "-A", "--from", "-", stdin=text.encode(), monkeypatch=monkeypatch)
     assert rc in (0, 1, 2), err
     assert "Traceback" not in err + out
+
+
+@pytest.mark.parametrize("hostile", [
+    "Message:  x" + " " * 1_000_000 + "y",
+    "a" + ":b" * 500_000,
+    "  Warning  Failed  3s  kubelet  " + "x " * 500_000,
+    "  Warning  Failed  3s" + " " * 1_000_000 + "kubelet  x",
+], ids=["a million spaces in a value", "half a million colons", "a megabyte event row", "a million spaces in a row"])
+def test_hostile_lines_do_not_hang(hostile: str) -> None:
+    """Event messages are written by anyone who may create events: a megabyte line is read in linear time
+    (a lazy regex before `[ \\t]*$` once took minutes on a run of spaces). The alarm turns a hang into a failure."""
+    import signal
+
+    def _hung(_signum: int, _frame: object) -> None:
+        raise AssertionError("describe text of one hostile megabyte line took more than 20 s")
+
+    text = _block(KUBELET_TEXT.read_text(), "tag-missing").replace("Events:", hostile + "\nEvents:", 1)
+    old = signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(20)
+    try:
+        d = decode_describe(text, "<paste>", NOW)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert any(k == "Pod" for k, _ in d.objects)

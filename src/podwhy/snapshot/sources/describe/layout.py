@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 
 _QUOTE = re.compile(r"^[ \t]*>[ \t]?")
 _NAME_LINE = re.compile(r"^Name:[ \t]+\S")
-_KEY = re.compile(r"^(?P<key>[^\s:][^:]*?):(?:[ \t]+(?P<value>.*?))?[ \t]*$")
+# Lines are matched right-stripped: the value runs to the end (a lazy value before `[ \t]*$` would be
+# quadratic in a run of spaces, and event messages are written by anyone who may create events).
+_KEY = re.compile(r"^(?P<key>[^\s:][^:]*?):(?:[ \t]+(?P<value>.*))?$")
 _DASHES = re.compile(r"^\s*-{2,}(?:\s+-{2,})*\s*$")
 _PROMPT = re.compile(r"^\s*(?:[$#%]|\S*[$#%>]\s)\s*kubectl\b|^\s*kubectl\s")
 
