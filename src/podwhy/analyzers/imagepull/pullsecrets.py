@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from podwhy.analyzers.imagepull.reference import Reference, try_parse
 from podwhy.model import Pod, SecretInfo
 from podwhy.model.config import DOCKERCFG, DOCKERCONFIGJSON, DockerConfigEntry
-from podwhy.snapshot import Snapshot
+from podwhy.snapshot import Snapshot, ref_of
 
 DEFAULT_REGISTRY_KEY = "index.docker.io"
 DATA_KEY = {DOCKERCONFIGJSON: ".dockerconfigjson", DOCKERCFG: ".dockercfg"}
@@ -209,7 +209,7 @@ def audit(snap: Snapshot, pod: Pod, image: str, *, reported_missing: Iterable[st
     sa_name = pod.spec.service_account_name or pod.spec.service_account or "default"
     sa = snap.get("ServiceAccount", ns, sa_name) if snap.has("ServiceAccount") else None
     pod_secrets = _names(pod.spec.image_pull_secrets)
-    known = f"Pod/{ns}/{pod.metadata.name}" not in snap.described
+    known = ref_of("Pod", ns, pod.metadata.name) not in snap.described
     if not known:
         # The kubelet names the pull secrets it could not fetch: those are on the pod (or its SA, copied in).
         pod_secrets = [n for n in dict.fromkeys(reported_missing) if n]

@@ -74,7 +74,7 @@ def analyze(ctx: Context, work: Work) -> None:
     sched, agrees = compare(ctx, rec, observed, ev)
     work.scheduling = sched
     confidence: Confidence = "certain" if agrees is not False else "likely"
-    if agrees is False and f"Pod/{pod.metadata.namespace}/{pod.metadata.name}" in snap.described:
+    if agrees is False and work.ref in snap.described:
         # Rebuilt from describe text, the pod lacks its affinity rules: where the recomputation and the
         # scheduler disagree, the scheduler (who saw the whole pod) is the witness to follow.
         mine: Counter[str] = Counter()

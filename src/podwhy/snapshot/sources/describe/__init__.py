@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from podwhy.snapshot import ref_of
 from podwhy.snapshot.sources.decode import Decoded, convert_python_document
 from podwhy.snapshot.sources.describe import events, layout
 from podwhy.snapshot.sources.describe.node import node
@@ -48,7 +49,7 @@ def _kind(root: layout.Node, lines: list[str]) -> str | None:
     return None
 
 
-def _kind_word(root: layout.Node, lines: list[str]) -> str:
+def _kind_word(root: layout.Node) -> str:
     has = {c.key for c in root.children}
     for key, word in (("Claim", "PersistentVolume"), ("Completions", "Job"), ("Schedule", "CronJob"),
                       ("Desired Number of Nodes Scheduled", "DaemonSet"), ("Update Strategy", "StatefulSet")):
@@ -66,14 +67,15 @@ def decode_describe(text: str, where: str, anchor: datetime | None = None) -> De
     notes += lead_notes
     objs: dict[tuple[str, str, str], dict[str, Any]] = {}
     from_tables: dict[tuple[str, str, str], dict[str, Any]] = {}
-    evs: list[dict[str, Any]] = []
+    # Events by the object they are about: an object described twice keeps the later text's table.
+    evs: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     skipped: list[str] = []
     for _i, lines in enumerate(blocks):
         root = layout.parse_tree(lines)
         kind = _kind(root, lines)
         name = root.text("Name")
         if kind is None or kind == "Secret":
-            word = kind or _kind_word(root, lines)
+            word = kind or _kind_word(root)
             skipped.append(f"{word} {name}" + (" (describe prints no values)" if kind == "Secret" else ""))
             continue
         if kind == "Pod":
@@ -86,9 +88,9 @@ def decode_describe(text: str, where: str, anchor: datetime | None = None) -> De
         elif kind == "PersistentVolumeClaim":
             obj = pvc(root)
         elif kind == "ReplicaSet":
-            obj = replicaset(root, now)
+            obj = replicaset(root)
         elif kind == "Deployment":
-            obj = deployment(root, now)
+            obj = deployment(root)
         else:
             obj = serviceaccount(root)
         meta = obj["metadata"]
@@ -96,13 +98,12 @@ def decode_describe(text: str, where: str, anchor: datetime | None = None) -> De
         objs[key] = obj
         involved = {"apiVersion": obj["apiVersion"], "kind": kind, "name": meta["name"],
                     **({"namespace": meta["namespace"]} if "namespace" in meta else {})}
-        evs = [e for e in evs if e["involvedObject"] != involved]  # described twice: the later text wins
-        evs += events.events(root.get("Events"), involved, now)
+        evs[key] = events.events(root.get("Events"), involved, now)
         if kind == "Pod":
-            out.described.add(f"Pod/{meta['namespace']}/{meta['name']}")
+            out.described.add(ref_of("Pod", meta["namespace"], meta["name"]))
     for key, p in from_tables.items():
         objs.setdefault(key, p)
-    for n, obj in enumerate([*objs.values(), *evs]):
+    for n, obj in enumerate([*objs.values(), *(e for table in evs.values() for e in table)]):
         out.extend(convert_python_document(obj, where, n))
     kinds: dict[str, int] = {}
     for kind, _ns, _name in objs:

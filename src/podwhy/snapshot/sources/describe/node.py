@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from podwhy.snapshot.sources.describe.layout import Node, columns
-from podwhy.snapshot.sources.describe.pod import annotation_map, labels
+from podwhy.snapshot.sources.describe.pod import object_meta
 
 Obj = dict[str, Any]
 
@@ -44,11 +44,7 @@ def _quantity(cell: str) -> str:
 def node(root: Node) -> tuple[Obj, list[Obj], list[str]]:
     """(the Node, a Pod per row of its pod table holding that pod's requests and limits, notes)."""
     name = root.text("Name")
-    meta: Obj = {"name": name}
-    if lb := labels(root.get("Labels")):
-        meta["labels"] = lb
-    if an := annotation_map(root.get("Annotations")):
-        meta["annotations"] = an
+    meta = object_meta(root, namespaced=False)
     spec: Obj = {}
     if root.text("Unschedulable") == "true":
         spec["unschedulable"] = True

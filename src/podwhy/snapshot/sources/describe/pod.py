@@ -93,7 +93,7 @@ def _ports(c: Node, single: str, plural: str) -> list[tuple[int, str, str]]:
     return out
 
 
-def _state(node: Node | None, anchor: datetime) -> Obj:
+def _state(node: Node | None) -> Obj:
     """State / Last State: `Waiting|Running|Terminated` with Reason, Message, Exit Code, Started, Finished."""
     if node is None or not node.value:
         return {}
@@ -121,7 +121,7 @@ def _when(text: str) -> str | None:
         return None
 
 
-def _container(c: Node, anchor: datetime) -> tuple[Obj, Obj | None]:
+def _container(c: Node) -> tuple[Obj, Obj | None]:
     spec: Obj = {"name": c.key, "image": c.text("Image")}
     ports = []
     hosts = [p for p, _, _ in _ports(c, "Host Port", "Host Ports")]
@@ -165,15 +165,15 @@ def _container(c: Node, anchor: datetime) -> tuple[Obj, Obj | None]:
     if not any(c.get(k) is not None for k in _HAS_STATUS):
         return spec, None
     status: Obj = {"name": c.key, "image": spec["image"], "imageID": c.text("Image ID"),
-                   "ready": c.text("Ready") == "True", "state": _state(c.get("State"), anchor),
-                   "lastState": _state(c.get("Last State"), anchor)}
+                   "ready": c.text("Ready") == "True", "state": _state(c.get("State")),
+                   "lastState": _state(c.get("Last State"))}
     rc = c.text("Restart Count")
     status["restartCount"] = int(rc) if rc.isdigit() else 0
     return spec, status
 
 
-def container_specs(section: Node, anchor: datetime) -> list[Obj]:
-    return [_container(c, anchor)[0] for c in section.children]
+def container_specs(section: Node) -> list[Obj]:
+    return [_container(c)[0] for c in section.children]
 
 
 def volumes(section: Node) -> list[Obj]:
@@ -226,14 +226,22 @@ def _spread(node: Node | None) -> list[Obj]:
     return out
 
 
-def pod(root: Node, anchor: datetime) -> Obj:
-    meta: Obj = {"name": root.text("Name"), "namespace": root.text("Namespace") or "default"}
+def object_meta(root: Node, *, namespaced: bool = True) -> Obj:
+    """Name, Namespace, Labels, Annotations and Controlled By, as every describer prints them."""
+    meta: Obj = {"name": root.text("Name")}
+    if namespaced:
+        meta["namespace"] = root.text("Namespace") or "default"
     if lb := labels(root.get("Labels")):
         meta["labels"] = lb
     if an := annotation_map(root.get("Annotations")):
         meta["annotations"] = an
     if refs := owner(root.text("Controlled By")):
         meta["ownerReferences"] = refs
+    return meta
+
+
+def pod(root: Node, anchor: datetime) -> Obj:
+    meta = object_meta(root)
     spec: Obj = {}
     status: Obj = {}
     phase = root.text("Status")
@@ -273,7 +281,7 @@ def pod(root: Node, anchor: datetime) -> Obj:
             continue
         specs, statuses = [], []
         for c in node.children:
-            s, st = _container(c, anchor)
+            s, st = _container(c)
             specs.append(s)
             if st is not None:
                 statuses.append(st)

@@ -10,18 +10,10 @@ describeServiceAccount (`Image pull secrets:` one name per line) and DescribePod
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from podwhy.snapshot.sources.describe.layout import Node, columns
-from podwhy.snapshot.sources.describe.pod import (
-    annotation_map,
-    container_specs,
-    labels,
-    owner,
-    tolerations,
-    volumes,
-)
+from podwhy.snapshot.sources.describe.pod import container_specs, labels, object_meta, tolerations, volumes
 
 Obj = dict[str, Any]
 
@@ -29,19 +21,6 @@ _MODES = {"RWO": "ReadWriteOnce", "ROX": "ReadOnlyMany", "RWX": "ReadWriteMany",
 _RS_REPLICAS = re.compile(r"^(?P<current>\d+) current / (?P<desired>\d+) desired")
 _DEPLOY_REPLICAS = re.compile(r"^(?P<desired>\d+) desired \| (?P<updated>\d+) updated \| (?P<total>\d+) total \| "
                               r"(?P<available>\d+) available \| (?P<unavailable>\d+) unavailable")
-
-
-def _meta(root: Node, namespaced: bool = True) -> Obj:
-    meta: Obj = {"name": root.text("Name")}
-    if namespaced:
-        meta["namespace"] = root.text("Namespace") or "default"
-    if lb := labels(root.get("Labels")):
-        meta["labels"] = lb
-    if an := annotation_map(root.get("Annotations")):
-        meta["annotations"] = an
-    if refs := owner(root.text("Controlled By")):
-        meta["ownerReferences"] = refs
-    return meta
 
 
 def _selector(root: Node) -> Obj:
@@ -73,16 +52,16 @@ def _conditions(root: Node) -> list[Obj]:
     return out
 
 
-def template(root: Node, anchor: datetime) -> Obj:
+def template(root: Node) -> Obj:
     """DescribePodTemplate: Labels, Service Account, Containers, Volumes, Node-Selectors, Tolerations."""
     t = root.get("Pod Template")
     if t is None:
         return {}
     spec: Obj = {}
     if (cs := t.get("Containers")) is not None:
-        spec["containers"] = container_specs(cs, anchor)
+        spec["containers"] = container_specs(cs)
     if (cs := t.get("Init Containers")) is not None:
-        spec["initContainers"] = container_specs(cs, anchor)
+        spec["initContainers"] = container_specs(cs)
     if (vs := t.get("Volumes")) is not None:
         spec["volumes"] = volumes(vs)
     if sel := labels(t.get("Node-Selectors")):
@@ -113,33 +92,33 @@ def pvc(root: Node) -> Obj:
     status: Obj = {"phase": root.text("Status")}
     if root.text("Capacity"):
         status["capacity"] = {"storage": root.text("Capacity")}
-    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": _meta(root), "spec": spec,
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": object_meta(root), "spec": spec,
             "status": status}
 
 
-def replicaset(root: Node, anchor: datetime) -> Obj:
+def replicaset(root: Node) -> Obj:
     m = _RS_REPLICAS.match(root.text("Replicas"))
-    spec: Obj = {"selector": _selector(root), "template": template(root, anchor)}
+    spec: Obj = {"selector": _selector(root), "template": template(root)}
     status: Obj = {"conditions": _conditions(root)}
     if m is not None:
         spec["replicas"] = int(m["desired"])
         status["replicas"] = int(m["current"])
-    return {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": _meta(root), "spec": spec, "status": status}
+    return {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": object_meta(root), "spec": spec, "status": status}
 
 
-def deployment(root: Node, anchor: datetime) -> Obj:
+def deployment(root: Node) -> Obj:
     m = _DEPLOY_REPLICAS.match(root.text("Replicas"))
-    spec: Obj = {"selector": _selector(root), "template": template(root, anchor)}
+    spec: Obj = {"selector": _selector(root), "template": template(root)}
     status: Obj = {"conditions": _conditions(root)}
     if m is not None:
         spec["replicas"] = int(m["desired"])
         status.update({"updatedReplicas": int(m["updated"]), "replicas": int(m["total"]),
                        "availableReplicas": int(m["available"]), "unavailableReplicas": int(m["unavailable"])})
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": _meta(root), "spec": spec, "status": status}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": object_meta(root), "spec": spec, "status": status}
 
 
 def serviceaccount(root: Node) -> Obj:
     secrets = root.get("Image pull secrets")
     names = secrets.values() if secrets is not None else []
-    return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(root),
+    return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": object_meta(root),
             "imagePullSecrets": [{"name": n.split()[0]} for n in names if n.split()]}
