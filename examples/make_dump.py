@@ -224,7 +224,8 @@ def _log_error(pod: dict[str, Any], cname: str) -> str | None:
         if st["name"] != cname:
             continue
         w = st.get("state", {}).get("waiting")
-        if w is None:
+        if w is None or st.get("lastState", {}).get("terminated", {}).get("containerID"):
+            # Running, terminated, or waiting after a run (back-off): the last run's log is served.
             return None
         name = pod["metadata"]["name"]
         if w["reason"] == "ErrImagePull":
@@ -238,6 +239,10 @@ def _log_error(pod: dict[str, Any], cname: str) -> str | None:
 
 
 def _log_lines(pod: dict[str, Any], cname: str) -> str:
+    # The story's own output of a container (examples/logs/<ns>/<pod>/<container>.log), else a generic start.
+    own = HERE / "logs" / pod["metadata"]["namespace"] / pod["metadata"]["name"] / f"{cname}.log"
+    if own.is_file():
+        return own.read_text()
     start = pod["status"].get("startTime", "2026-11-20T09:00:00Z")
     return (f'{start[:-1]}.120Z INFO starting {cname} (pod {pod["metadata"]["name"]})\n'
             f'{start[:-1]}.388Z INFO ready\n')

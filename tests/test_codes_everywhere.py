@@ -169,6 +169,31 @@ _EVENTS_LISTED = Other("the tool writes the namespace's event list even when it 
                        First("sched.scheduler-not-found", "likely", key="scheduler=my-scheduler",
                              evidence=("Pod/sc-14/custom",)))
 
+_OOM = First("crash.oom-killed", "certain", container="app", key="oom=Deployment/shop/worker/app",
+             evidence=("Pod/shop/worker-5f7d8c9b64-hx4kz", "Pod/shop/worker-5f7d8c9b64-hx4kz",
+                       "Event/shop/worker-5f7d8c9b64-hx4kz [BackOff]", "Pod/shop/worker-5f7d8c9b64-hx4kz"))
+_EXIT = First("crash.exit-nonzero", "certain", container="app", key="exit1=Deployment/shop/api/app",
+              evidence=("Pod/shop/api-6b8f9c7d5d-q7x2m", "Pod/shop/api-6b8f9c7d5d-q7x2m",
+                        "Event/shop/api-6b8f9c7d5d-q7x2m [BackOff]"))
+_COMPLETED = First("crash.completed-restarting", "certain", container="app", key="completed=Deployment/shop/report/app",
+                   evidence=("Pod/shop/report-7c5b9d8f46-wd9tn", "Pod/shop/report-7c5b9d8f46-wd9tn",
+                             "Event/shop/report-7c5b9d8f46-wd9tn [BackOff]", "Pod/shop/report-7c5b9d8f46-wd9tn",
+                             "Pod/shop/report-7c5b9d8f46-wd9tn"))
+_INIT = First("init.failing", "certain", container="migrate", key="exit1=Deployment/shop/web/migrate",
+              evidence=("Pod/shop/web-85d6b7c4f9-m2r8t", "Pod/shop/web-85d6b7c4f9-m2r8t",
+                        "Event/shop/web-85d6b7c4f9-m2r8t [BackOff]"))
+
+
+def _dump_log(want: First) -> dict[str, Other]:
+    """A crashing container's log is in a cluster-info dump: the finding cites it after the rest."""
+    log = f"{want.evidence[0]}/log/{want.container}"
+    return {"dump": Other(
+        "a cluster-info dump writes every container's log (`==== START logs for container ...`; for a container in "
+        "back-off the kubelet serves the last run's, validateContainerLogStatus), so the finding quotes its last "
+        "lines as one more piece of evidence (here the generic two lines examples/make_dump.py writes)",
+        First(want.code, want.confidence, want.severity, want.container, want.key, (*want.evidence, log)))}
+
+
 CASES = [
     Case("image.tag-not-found",
          First("image.tag-not-found", "likely", container="app", key="image=127.0.0.1:5000/probe/hello:nope",
@@ -364,6 +389,52 @@ CASES = [
     Case("start.sandbox-failed",
          First("start.sandbox-failed", "certain", key="sandbox=ipam-exhausted@node-1",
                evidence=("Event/shop/web-0 [FailedCreatePodSandBox]",))),
+    Case("crash.oom-killed", _OOM, expected_on=_dump_log(_OOM)),
+    Case("crash.exit-nonzero", _EXIT, expected_on=_dump_log(_EXIT)),
+    Case("crash.completed-restarting", _COMPLETED, expected_on=_dump_log(_COMPLETED)),
+    Case("start.command-not-found",
+         First("start.command-not-found", "certain", container="app", key="image=registry.example.com/shop/api:3.5.0",
+               evidence=("Pod/shop/api-58d4c7b9f6-z8p2r", "Pod/shop/api-58d4c7b9f6-z8p2r",
+                         "Event/shop/api-58d4c7b9f6-z8p2r [Failed]", "Pod/shop/api-58d4c7b9f6-z8p2r"))),
+    Case("start.exec-format-error",
+         First("start.exec-format-error", "certain", container="app",
+               key="image=registry.example.com/shop/server:1.8.0",
+               evidence=("Pod/shop/server-84c6f5d9b7-t5m7q", "Pod/shop/server-84c6f5d9b7-t5m7q",
+                         "Pod/shop/server-84c6f5d9b7-t5m7q", "Node/node-1"))),
+    Case("start.permission-denied",
+         First("start.permission-denied", "certain", container="app", key="image=registry.example.com/shop/batch:0.9.2",
+               evidence=("Pod/shop/batch-6f9d8b7c55-k3v9x", "Pod/shop/batch-6f9d8b7c55-k3v9x",
+                         "Event/shop/batch-6f9d8b7c55-k3v9x [Failed]", "Pod/shop/batch-6f9d8b7c55-k3v9x"))),
+    Case("start.run-as-root",
+         First("start.run-as-root", "certain", container="app", key="image=registry.example.com/shop/web:2.1",
+               evidence=("Pod/shop/web-0", "Event/shop/web-0 [Failed]", "Pod/shop/web-0"))),
+    Case("probe.liveness-failing",
+         First("probe.liveness-failing", "certain", container="app", key="liveness-probe=Deployment/shop/web/app",
+               evidence=("Pod/shop/web-6c9f8d7b5c-kq2zt", "Event/shop/web-6c9f8d7b5c-kq2zt [Unhealthy]",
+                         "Event/shop/web-6c9f8d7b5c-kq2zt [Killing]", "Pod/shop/web-6c9f8d7b5c-kq2zt",
+                         "Pod/shop/web-6c9f8d7b5c-kq2zt"))),
+    Case("probe.startup-failing",
+         First("probe.startup-failing", "certain", container="app", key="startup-probe=Deployment/shop/search/app",
+               evidence=("Pod/shop/search-5d8c7f6b9a-r6j4w", "Event/shop/search-5d8c7f6b9a-r6j4w [Unhealthy]",
+                         "Event/shop/search-5d8c7f6b9a-r6j4w [Killing]", "Pod/shop/search-5d8c7f6b9a-r6j4w"))),
+    Case("probe.readiness-failing",
+         First("probe.readiness-failing", "certain", container="app", key="readiness-probe=Deployment/shop/web/app",
+               evidence=("Pod/shop/web-7d9c8b5f64-x2k4q", "Event/shop/web-7d9c8b5f64-x2k4q [Unhealthy]",
+                         "Pod/shop/web-7d9c8b5f64-x2k4q", "Service/shop/web", "Deployment/shop/web"))),
+    Case("init.failing", _INIT, expected_on=_dump_log(_INIT)),
+    Case("terminating.finalizer",
+         First("terminating.finalizer", "certain", key="finalizer=example.com/cleanup-hook",
+               evidence=("Pod/shop/web-0", "Pod/shop/web-0", "Pod/shop/web-0"))),
+    Case("terminating.node-lost",
+         First("terminating.node-lost", "certain", key="node=node-2",
+               evidence=("Pod/shop/db-0", "Node/node-2", "Event/shop/db-0 [TaintManagerEviction]"))),
+    Case("evicted.node-pressure",
+         First("evicted.node-pressure", "certain", container="app", key="node=node-1,pressure=memory",
+               evidence=("Pod/shop/cache-58c9d6f7b8-2xqlw", "Event/shop/cache-58c9d6f7b8-2xqlw [Evicted]",
+                         "Event/default/node-1 [EvictionThresholdMet]"))),
+    Case("evicted.ephemeral-storage",
+         First("evicted.ephemeral-storage", "certain", container="app", key="ephemeral=Deployment/shop/exporter",
+               evidence=("Pod/shop/exporter-6d7f8c9b5d-v8n3s", "Event/shop/exporter-6d7f8c9b5d-v8n3s [Evicted]"))),
     Case("unknown",
          First("unknown", "possible", container="app", evidence=("Event/shop/web-0 [Failed]", "Pod/shop/web-0"))),
 ]
@@ -466,6 +537,8 @@ FROM_DESCRIBE = {
     "secret.pull-secret-host-mismatch": ("secret.no-pull-secret", "keyed for another host"),
     "sched.scheduler-not-found": ("unknown", "spec.schedulerName"),  # schedulerName is not printed
     "sched.scheduling-gated": ("unknown", "spec.schedulingGates"),  # neither gates nor the condition's reason
+    # describePod prints no metadata.finalizers: with the node Ready, a finalizer is only the likeliest holder
+    "terminating.finalizer": ("terminating.finalizer", "does not print finalizers"),
 }
 _RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$")
 

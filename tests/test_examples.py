@@ -27,6 +27,7 @@ from podwhy.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 CLUSTER, DUMP, MAINTENANCE = EXAMPLES / "cluster", EXAMPLES / "dump", EXAMPLES / "maintenance"
+OUTAGE = EXAMPLES / "outage"
 DUMP_STDOUT = ROOT / "tests" / "fixtures" / "dump-stdout.txt"
 # `kubectl cluster-info dump` writes only these kinds (clusterinfo_dump.go); subjects of other kinds
 # (a StatefulSet that cannot create its pods, a Job) cannot appear in a dump.
@@ -69,9 +70,10 @@ def test_the_example_cluster_reports_exactly_the_stuck_subjects_and_no_healthy_p
         1, {"kind": "files", "detail": str(CLUSTER)}, sorted(expected(CLUSTER)))
 
 
-def test_the_maintenance_cluster_reports_exactly_its_stuck_pod() -> None:
-    code, report = scan(str(MAINTENANCE))
-    assert (code, sorted(refs(report))) == (1, sorted(expected(MAINTENANCE)))
+@pytest.mark.parametrize("example", [MAINTENANCE, OUTAGE], ids=lambda p: p.name)
+def test_the_small_clusters_report_exactly_their_stuck_pods(example: Path) -> None:
+    code, report = scan(str(example))
+    assert (code, sorted(refs(report))) == (1, sorted(expected(example)))
 
 
 def test_the_dump_directory_gives_the_same_stuck_subjects_as_the_yaml() -> None:
@@ -110,7 +112,7 @@ def test_the_committed_dumps_are_what_make_dump_writes_from_the_yaml(tmp_path: P
 
 def _cases() -> list[Any]:
     out = []
-    for example in (CLUSTER, MAINTENANCE):
+    for example in (CLUSTER, MAINTENANCE, OUTAGE):
         for ref, code in expected(example).items():
             out.append(pytest.param(example, ref, code, id=f"{example.name}:{ref}->{code}"))
     return out
@@ -126,7 +128,7 @@ def test_the_expected_cause_comes_first(example: Path, ref: str, code: str) -> N
 
 
 def _example_files() -> list[Any]:
-    files = [*sorted(CLUSTER.glob("*.yaml")), MAINTENANCE / "cluster.yaml"]
+    files = [*sorted(CLUSTER.glob("*.yaml")), MAINTENANCE / "cluster.yaml", OUTAGE / "cluster.yaml"]
     return [pytest.param(f, id=str(f.relative_to(EXAMPLES))) for f in files]
 
 

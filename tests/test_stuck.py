@@ -69,6 +69,65 @@ def test_pod_stuck_detection(doc: str, expected: list[tuple[str, str]]) -> None:
     assert examined == 1
 
 
+RESTARTED = """  phase: Running
+  conditions: [{{type: PodScheduled, status: "True"}}, {{type: Ready, status: "True"}}]
+  containerStatuses:
+  - name: app
+    image: nginx:1.27
+    ready: true
+    restartCount: {n}
+    state: {{running: {{startedAt: "2026-11-20T09:58:00Z"}}}}
+    lastState: {{terminated: {{reason: OOMKilled, exitCode: 137, finishedAt: "{finished}"}}}}
+"""
+NOT_READY = """  phase: Running
+  conditions: [{{type: PodScheduled, status: "True"}}, {{type: Ready, status: "False", lastTransitionTime: "{t}"}}]
+  containerStatuses:
+  - {{name: app, image: nginx:1.27, ready: false, state: {{running: {{startedAt: "2026-11-20T09:00:00Z"}}}}}}
+"""
+TERMINATING_META = "{name: a, namespace: default, uid: uid-a, deletionTimestamp: \"%s\", finalizers: [x.example/y]}"
+
+
+def terminating(deleted: str) -> str:
+    return POD.replace("metadata: {{name: {name}, namespace: default, uid: uid-{name}, creationTimestamp: \"{created}\"}}",
+                       "metadata: " + TERMINATING_META.replace("{", "{{").replace("}", "}}") % deleted).format(
+        spec="nodeName: node-1", status=RUNNING.replace("{", "{{").replace("}", "}}").format())
+
+
+# Each threshold at its boundary (NOW is 10:00): the default Options, then a lowered one.
+LIFECYCLE = [
+    pytest.param(pod("a", WAITING.format(reason="CrashLoopBackOff", message="back-off 10s restarting failed container=app",
+                                         t="2026-11-20T09:59:00Z")),
+                 Options(), [("Pod/default/a", "CrashLoopBackOff")], id="crash-loop-back-off-always-counts"),
+    pytest.param(pod("a", RESTARTED.format(n=3, finished="2026-11-20T09:57:59Z")), Options(),
+                 [("Pod/default/a", "Running")], id="running-after-3-recent-restarts-is-crash-looping"),
+    pytest.param(pod("a", RESTARTED.format(n=2, finished="2026-11-20T09:57:59Z")), Options(), [],
+                 id="2-restarts-are-below-the-default-threshold"),
+    pytest.param(pod("a", RESTARTED.format(n=2, finished="2026-11-20T09:57:59Z")), Options(restart_threshold=2),
+                 [("Pod/default/a", "Running")], id="restart-threshold-lowered"),
+    pytest.param(pod("a", RESTARTED.format(n=9, finished="2026-11-20T08:00:00Z")), Options(), [],
+                 id="last-restart-outside-the-window-is-history"),
+    pytest.param(pod("a", NOT_READY.format(t="2026-11-20T09:56:00Z")), Options(), [], id="not-ready-for-4m-is-normal"),
+    pytest.param(pod("a", NOT_READY.format(t="2026-11-20T09:50:00Z")), Options(), [("Pod/default/a", "NotReady")],
+                 id="not-ready-for-10m-is-stuck"),
+    pytest.param(pod("a", NOT_READY.format(t="2026-11-20T09:59:00Z")), Options(not_ready_threshold=30),
+                 [("Pod/default/a", "NotReady")], id="not-ready-threshold-lowered"),
+    pytest.param(terminating("2026-11-20T09:58:00Z"), Options(), [], id="terminating-within-threshold"),
+    pytest.param(terminating("2026-11-20T09:50:00Z"), Options(), [("Pod/default/a", "Terminating")],
+                 id="terminating-10m-past-grace-is-stuck"),
+    pytest.param(terminating("2026-11-20T09:59:50Z"), Options(terminating_threshold=0), [("Pod/default/a", "Terminating")],
+                 id="terminating-threshold-lowered"),
+    pytest.param(pod("a", "  phase: Failed\n  reason: Evicted\n  message: 'The node was low on resource: memory. '\n"),
+                 Options(), [("Pod/default/a", "Evicted")], id="evicted-pod"),
+    pytest.param(pod("a", "  phase: Failed\n  reason: Error\n"), Options(), [], id="failed-pod-is-done-not-stuck"),
+]
+
+
+@pytest.mark.parametrize(("doc", "opts", "expected"), LIFECYCLE)
+def test_pods_that_start_and_then_fail(doc: str, opts: Options, expected: list[tuple[str, str]]) -> None:
+    works, _ = select_works(snapshot_from_yaml(doc), Selection(), NOW, opts)
+    assert [(w.ref, w.state) for w in works] == expected
+
+
 def test_init_container_reason_comes_first() -> None:
     doc = """
 apiVersion: v1

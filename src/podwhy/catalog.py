@@ -66,6 +66,22 @@ _CAUSES = (
     Cause("start.mount-failed", "Volume cannot be mounted or attached"),
     Cause("start.config-missing", "Referenced Secret/ConfigMap or key does not exist"),
     Cause("start.sandbox-failed", "Pod sandbox cannot be created"),
+    # Start and then fail
+    Cause("crash.oom-killed", "Container is OOM-killed"),
+    Cause("crash.exit-nonzero", "Container keeps exiting with an error"),
+    Cause("crash.completed-restarting", "Container exits 0 and is restarted (restartPolicy Always)"),
+    Cause("start.command-not-found", "Container's command does not exist in the image"),
+    Cause("start.exec-format-error", "Container's binary is for another architecture"),
+    Cause("start.permission-denied", "Container's entrypoint cannot be executed"),
+    Cause("start.run-as-root", "runAsNonRoot and the image runs as root"),
+    Cause("probe.liveness-failing", "Liveness probe fails: the kubelet restarts the container"),
+    Cause("probe.startup-failing", "Startup probe fails: the kubelet restarts the container"),
+    Cause("probe.readiness-failing", "Readiness probe fails: Running but never Ready"),
+    Cause("init.failing", "An init container fails and blocks the pod"),
+    Cause("terminating.finalizer", "Terminating past its grace period, held by finalizers"),
+    Cause("terminating.node-lost", "Terminating past its grace period on a lost node"),
+    Cause("evicted.node-pressure", "Evicted by the kubelet: node resource pressure", "warning"),
+    Cause("evicted.ephemeral-storage", "Evicted by the kubelet: ephemeral-storage limit exceeded", "warning"),
     Cause("unknown", "No known cause matched; evidence quoted", "warning"),
 )
 

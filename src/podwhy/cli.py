@@ -118,11 +118,22 @@ def _parser() -> argparse.ArgumentParser:
                      help="the time to judge ages against (default: now live; the newest timestamp in the input offline)")
     out.add_argument("--creating-threshold", type=float, default=300.0, metavar="SECONDS",
                      help="ContainerCreating longer than this counts as stuck (default 300)")
+    out.add_argument("--restart-threshold", type=int, default=3, metavar="N",
+                     help="a Running container that restarted at least N times, the last time within "
+                          "--restart-window, counts as crash-looping (CrashLoopBackOff always does; default 3)")
+    out.add_argument("--restart-window", type=float, default=3600.0, metavar="SECONDS",
+                     help="how recent that last restart must be (default 3600)")
+    out.add_argument("--not-ready-threshold", type=float, default=300.0, metavar="SECONDS",
+                     help="a Running pod not Ready for longer than this counts as stuck (default 300)")
+    out.add_argument("--terminating-threshold", type=float, default=300.0, metavar="SECONDS",
+                     help="a pod still Terminating this long after its grace period ended counts as stuck "
+                          "(default 300)")
 
     p = argparse.ArgumentParser(
         prog="podwhy",
-        description="Why is this Pod stuck? Diagnoses ImagePullBackOff/ErrImagePull, Pending and pods that "
-                    "are never created, with evidence and the exact fix. Read-only.",
+        description="Why is this Pod stuck? Diagnoses ImagePullBackOff/ErrImagePull, Pending, pods that "
+                    "are never created, and pods that start and then fail (CrashLoopBackOff, OOMKilled, probes, "
+                    "Terminating, Evicted), with evidence and the exact fix. Read-only.",
         epilog="exit codes: 0 nothing stuck, 1 stuck subjects diagnosed, 2 usage or input error, "
                "3 cluster unreachable or unauthorised",
     )
@@ -410,7 +421,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if missing is not None:
             raise InputError(missing)
     now = _now(args.now, snap.latest_time if snap.source.kind != "live" else "")
-    opts = Options(creating_threshold=args.creating_threshold)
+    opts = Options(creating_threshold=args.creating_threshold, restart_threshold=args.restart_threshold,
+                   restart_window=args.restart_window, not_ready_threshold=args.not_ready_threshold,
+                   terminating_threshold=args.terminating_threshold)
     if args.probe_registry:
         from podwhy.registry import ProbeConfig, TransportConfig, probe_cluster
 

@@ -1,5 +1,6 @@
 """Which subjects are stuck: pods waiting in a pull/config/create reason, pods not scheduled, pods
-creating for too long, and controllers that fail to create their pods.
+creating for too long, pods that start and then fail (crash loops, containers restarting, Running but
+not Ready, Terminating past the grace period, Evicted), and controllers that fail to create their pods.
 
 Mirrors what `kubectl get pods` shows as STATUS (kubectl's printPod: init containers first, then
 regular containers, waiting reasons verbatim) and the controllers' FailedCreate signals
@@ -22,7 +23,15 @@ STUCK_REASONS = frozenset({
     "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "ImageInspectError",
     "RegistryUnavailable", "SignatureValidationFailed",
     "CreateContainerConfigError", "CreateContainerError", "RunContainerError",
+    # The kubelet backs off restarting a container that exited (pkg/kubelet/container/sync_result.go
+    # ErrCrashLoopBackOff, 1.3-1.35): it has itself declared the loop, so it counts at once.
+    "CrashLoopBackOff",
 })
+# Reasons the lifecycle analyzer reads (analyzers/lifecycle): the container started, or tried to.
+LIFECYCLE_REASONS = frozenset({"CrashLoopBackOff", "RunContainerError", "CreateContainerError", "Running", "Error",
+                               "Completed", "OOMKilled", "StartError", "ContainerCannotRun"})
+# A terminated container's reason as kubectl's STATUS shows it between two restarts.
+_TERMINATED_SHOWN = frozenset({"Error", "Completed", "OOMKilled", "StartError", "ContainerCannotRun"})
 # Waiting reasons that are normal for a while, stuck after a threshold.
 SLOW_REASONS = frozenset({"ContainerCreating", "PodInitializing"})
 PULL_REASONS = frozenset({
@@ -51,42 +60,72 @@ def _scheduled_condition(pod: Pod) -> Any:
 def pod_work(snap: Snapshot, pod: Pod, now: datetime, opts: Options, *, force: bool = False) -> Work | None:
     """A Work item when the pod is stuck (or when `force`, for `podwhy pod` on a healthy pod: None)."""
     pst = pod.status
+    if pod.metadata.deletion_timestamp:
+        return _terminating_work(snap, pod, now, opts)
     if pst.phase in ("Succeeded", "Failed"):
+        if pst.phase == "Failed" and pst.reason == "Evicted":
+            return _with_owners(snap, pod, Work(kind="Pod", namespace=pod.metadata.namespace,
+                                                name=pod.metadata.name, obj=pod, state="Evicted",
+                                                summary=pst.message or "evicted by the kubelet"))
         return None
-    # Fast path for the vast majority: a running pod whose containers are not waiting (plain loops:
-    # this runs for every pod of the cluster).
+    # Fast path for the vast majority: a running pod whose containers are not waiting, are ready and have not
+    # restarted often (plain loops: this runs for every pod of the cluster).
     if pst.phase == "Running":
-        for statuses in (pst.container_statuses, pst.init_container_statuses):
-            for c in statuses:
-                if c.state.waiting:
+        limit = opts.restart_threshold
+        for c in pst.container_statuses:
+            if c.state.waiting or not c.ready or c.restart_count >= limit:
+                break
+        else:
+            for c in pst.init_container_statuses:
+                if c.state.waiting or c.restart_count >= limit:
                     break
             else:
-                continue
-            break
-        else:
-            return None
+                return None
     ns, name = pod.metadata.namespace, pod.metadata.name
     work = Work(kind="Pod", namespace=ns, name=name, obj=pod, state="")
     stuck: list[StuckContainer] = []
     slow: list[StuckContainer] = []
+    restarting: list[StuckContainer] = []
     for role, st, spec in _containers(pod):
         w = st.state.waiting
+        image = spec.image if spec else st.image
         if w is None or not w.reason:
+            term = st.state.terminated
+            if role == "initContainer" and term is not None and term.exit_code != 0 and pst.phase == "Pending":
+                # kubectl's Init:Error: the init container exited non-zero and the kubelet has not yet put it
+                # into back-off (or restartPolicy Never is about to fail the pod).
+                stuck.append(StuckContainer(name=st.name, role=role, image=image, reason="Error",
+                                            message=term.message, spec=spec))
+            elif role == "container" and term is not None and (pod.spec.restart_policy or "Always") != "Never" \
+                    and (st.restart_count >= 1 or term.exit_code != 0):
+                # Between two crashes: the kubelet writes state.terminated after each exit and CrashLoopBackOff only
+                # at its next sync, 1-15 s later (seen on kubelet v1.34.4, tests/realcluster/test_kubelet_lifecycle).
+                shown = term.reason if term.reason in _TERMINATED_SHOWN else "Error"
+                stuck.append(StuckContainer(name=st.name, role=role, image=image, reason=shown,
+                                            message=term.message, spec=spec))
+            elif st.state.running is not None and _restarting(st, now, opts):
+                restarting.append(StuckContainer(name=st.name, role=role, image=image, reason="Running",
+                                                 message=f"restarted {st.restart_count} times", spec=spec))
             continue
-        sc = StuckContainer(name=st.name, role=role, image=(spec.image if spec else st.image), reason=w.reason,
-                            message=w.message, spec=spec)
+        sc = StuckContainer(name=st.name, role=role, image=image, reason=w.reason, message=w.message, spec=spec)
         if w.reason in STUCK_REASONS or w.reason.startswith("Err") or w.reason.startswith("Init:Err"):
             stuck.append(sc)
         elif w.reason in SLOW_REASONS:
             slow.append(sc)
+    stuck += restarting
     cond = _scheduled_condition(pod)
     unscheduled = (cond is not None and cond.status == "False") or (
         cond is None and not pod.spec.node_name and pod.status.phase in ("", "Pending")
     )
     if stuck:
         work.containers = stuck
-        work.state = stuck[0].reason
-        work.summary = stuck[0].message
+        first = stuck[0]
+        work.state = first.reason
+        if first.reason in LIFECYCLE_REASONS:
+            # kubectl's STATUS column: `Init:CrashLoopBackOff`, `Init:Error`; a container Running between crashes
+            # shows as Running with its RESTARTS count.
+            work.state = ("Init:" if first.role == "initContainer" else "") + first.reason
+        work.summary = first.message
     elif unscheduled:
         work.unscheduled = True
         work.state = "SchedulingGated" if (cond is not None and cond.reason == "SchedulingGated") else "Pending"
@@ -102,7 +141,7 @@ def pod_work(snap: Snapshot, pod: Pod, now: datetime, opts: Options, *, force: b
         waited = age(now, since)
         creating = slow or (pod.status.phase == "Pending" and pod.spec.node_name and not pod.status.container_statuses)
         if not creating:
-            return None
+            return _not_ready_work(snap, pod, work, now, opts)
         work.containers = slow
         work.state = slow[0].reason if slow else "ContainerCreating"
         if waited is None or waited >= opts.creating_threshold:
@@ -114,8 +153,56 @@ def pod_work(snap: Snapshot, pod: Pod, now: datetime, opts: Options, *, force: b
                             "itself is already recorded")
         else:
             return None
-    work.owners = [f"{k}/{ns}/{n}" for k, n, _ in snap.owner_chain(pod)]
+    return _with_owners(snap, pod, work)
+
+
+def _with_owners(snap: Snapshot, obj: Any, work: Work) -> Work:
+    work.owners = [f"{k}/{work.namespace}/{n}" for k, n, _ in snap.owner_chain(obj)]
     return work
+
+
+def _restarting(st: ContainerStatus, now: datetime, opts: Options) -> bool:
+    """Running again after `restart_threshold` restarts, the last exit within `restart_window` (a container that
+    is OOM-killed or fails its liveness probe every few minutes is Running most of the time)."""
+    if st.restart_count < opts.restart_threshold:
+        return False
+    last = st.last_state.terminated
+    if last is None:
+        # The kubelet's container garbage collection can remove the previous run's record (lastState {} with
+        # restartCount 4 was seen on kubelet v1.34.4): the current run's start is then the last restart.
+        running = st.state.running
+        since = age(now, running.started_at) if running is not None else None
+        return since is not None and since <= opts.restart_window
+    since = age(now, last.finished_at)
+    return since is None or since <= opts.restart_window
+
+
+def _not_ready_work(snap: Snapshot, pod: Pod, work: Work, now: datetime, opts: Options) -> Work | None:
+    """Running, every container running, and the pod not Ready for `not_ready_threshold` seconds."""
+    if pod.status.phase != "Running":
+        return None
+    ready = next((c for c in pod.status.conditions if c.type == "Ready"), None)
+    if ready is None or ready.status == "True":
+        return None
+    waited = age(now, ready.last_transition_time)
+    if waited is not None and waited < opts.not_ready_threshold:
+        return None
+    work.state = "NotReady"
+    since = f" for {human_duration(waited)}" if waited is not None else ""
+    work.summary = f"Running but not Ready{since}" + (f": {ready.message}" if ready.message else "")
+    return _with_owners(snap, pod, work)
+
+
+def _terminating_work(snap: Snapshot, pod: Pod, now: datetime, opts: Options) -> Work | None:
+    """metadata.deletionTimestamp is when the grace period ends (the API server sets it to the deletion time plus
+    the grace period: staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go BeforeDelete, 1.x-1.35); a pod
+    still there `terminating_threshold` seconds after it is stuck."""
+    past = age(now, pod.metadata.deletion_timestamp)
+    if past is None or past < opts.terminating_threshold:
+        return None
+    work = Work(kind="Pod", namespace=pod.metadata.namespace, name=pod.metadata.name, obj=pod, state="Terminating",
+                summary=f"Terminating: its grace period ended {human_duration(past)} ago")
+    return _with_owners(snap, pod, work)
 
 
 # Events of the kubelet on a pod that cannot start (volumes, sandbox): workloads/mounts.py, sandbox.py.

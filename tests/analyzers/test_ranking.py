@@ -116,6 +116,98 @@ def _pull() -> list[tuple[str, str, str]]:
             for f in s.findings]
 
 
+def _pod_yaml(container_status: str, *, spec: str = "", phase: str = "Running", meta: str = "",
+              events: str = "", extra: str = "") -> str:
+    return f"""
+apiVersion: v1
+kind: Node
+metadata: {{name: node-1, labels: {{kubernetes.io/arch: amd64}}}}
+status:
+  conditions: [{{type: Ready, status: "{'Unknown' if 'LOST' in extra else 'True'}", reason: NodeStatusUnknown,
+                 message: Kubelet stopped posting node status., lastTransitionTime: "2026-11-20T09:00:00Z"}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: web, namespace: default, uid: u-web, creationTimestamp: "2026-11-20T09:00:00Z"{meta}}}
+spec:
+  nodeName: node-1
+  containers:
+  - name: app
+    image: registry.example.com/web:1
+    resources: {{limits: {{memory: 128Mi}}, requests: {{memory: 128Mi}}}}
+    ports: [{{containerPort: 8080}}]
+{spec}
+status:
+  phase: {phase}
+  conditions: [{{type: PodScheduled, status: "True"}}, {{type: Ready, status: "False",
+                 lastTransitionTime: "2026-11-20T09:00:00Z"}}]
+  containerStatuses:
+{container_status}
+{events}"""
+
+
+def _event(reason: str, message: str, typ: str = "Warning", field: str = "spec.containers{app}") -> str:
+    return f"""---
+apiVersion: v1
+kind: Event
+metadata: {{name: web.{reason.lower()}, namespace: default}}
+involvedObject: {{kind: Pod, name: web, namespace: default, uid: u-web, fieldPath: "{field}"}}
+reason: {reason}
+type: {typ}
+message: '{message}'
+lastTimestamp: "2026-11-20T09:58:00Z"
+"""
+
+
+_RESTARTING = """  - name: app
+    image: registry.example.com/web:1
+    ready: false
+    restartCount: 6
+    state: {{running: {{startedAt: "2026-11-20T09:58:10Z"}}}}
+    lastState: {{terminated: {{reason: {reason}, exitCode: {code}, startedAt: "2026-11-20T09:57:00Z",
+                              finishedAt: "2026-11-20T09:58:00Z"{message}}}}}"""
+_READINESS = "    readinessProbe: {httpGet: {path: /ready, port: 8080}, periodSeconds: 5}"
+_LIVENESS = "    livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 10}\n" + _READINESS
+
+
+def _lifecycle(text: str) -> Callable[[], list[tuple[str, str, str]]]:
+    def go() -> list[tuple[str, str, str]]:
+        s = diagnose_yaml(text).subjects[0]
+        return [(f.code, f.confidence, (f.fix.summary if f.fix else "") + " " + " ".join(f.fix.commands if f.fix else []))
+                for f in s.findings]
+    return go
+
+
+_OOM_AND_READINESS = _pod_yaml(_RESTARTING.format(reason="OOMKilled", code=137, message=""), spec=_READINESS,
+                               events=_event("Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: "
+                                                          "503"))
+_START_ERROR = _pod_yaml("""  - name: app
+    image: registry.example.com/web:1
+    restartCount: 4
+    state: {waiting: {reason: CrashLoopBackOff, message: back-off 1m20s restarting failed container=app pod=web}}
+    lastState: {terminated: {reason: StartError, exitCode: 128, startedAt: "1970-01-01T00:00:00Z",
+                             finishedAt: "2026-11-20T09:58:00Z", message: 'failed to create containerd task: failed to
+                               create shim task: OCI runtime create failed: runc create failed: unable to start container
+                               process: exec: "web-server": executable file not found in $PATH: unknown'}}""")
+_LIVENESS_KILL = _pod_yaml(_RESTARTING.format(reason="Error", code=137, message=""), spec=_LIVENESS,
+                           events=_event("Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500")
+                           + _event("Killing", "Container app failed liveness probe, will be restarted", "Normal"))
+_INIT = _pod_yaml("""  - name: app
+    image: registry.example.com/web:1
+    state: {waiting: {reason: PodInitializing}}
+  initContainerStatuses:
+  - name: migrate
+    image: registry.example.com/migrate:1
+    restartCount: 5
+    state: {waiting: {reason: CrashLoopBackOff, message: back-off 2m40s restarting failed container=migrate pod=web}}
+    lastState: {terminated: {reason: OOMKilled, exitCode: 137, startedAt: "2026-11-20T09:57:00Z",
+                             finishedAt: "2026-11-20T09:57:30Z"}}""",
+                  spec="  initContainers:\n  - {name: migrate, image: registry.example.com/migrate:1, "
+                       "resources: {limits: {memory: 64Mi}}}", phase="Pending")
+_LOST_WITH_FINALIZER = _pod_yaml(_RESTARTING.format(reason="Error", code=1, message=""), extra="LOST",
+                                 meta=', deletionTimestamp: "2026-11-20T09:10:00Z", deletionGracePeriodSeconds: 30, '
+                                      'finalizers: [example.com/cleanup]')
+
 # rule name -> (findings of the case, the codes in order, words of the first finding's fix)
 CASES: dict[str, tuple[Callable[[], list[tuple[str, str, str]]], list[str], str]] = {
     "verified removal first": (_sched(_zone_and_taint), ["sched.untolerated-taint", "volume.node-affinity-conflict"],
@@ -132,6 +224,17 @@ CASES: dict[str, tuple[Callable[[], list[tuple[str, str, str]]], list[str], str]
         _sched(_pinned_daemon_pod), ["sched.insufficient-resources"], "fits n-1"),
     "cloud registry not attached over no pull secret": (
         _pull, ["image.not-found-or-unauthorized", "secret.no-pull-secret"], "AmazonEC2ContainerRegistryReadOnly"),
+    "the crash over the readiness it causes": (
+        _lifecycle(_OOM_AND_READINESS), ["crash.oom-killed", "probe.readiness-failing"], '"memory":"256Mi"'),
+    "start error over the exit code it leaves": (
+        _lifecycle(_START_ERROR), ["start.command-not-found"], "'web-server' must exist in the image"),
+    "probe kill over the exit code it leaves": (
+        _lifecycle(_LIVENESS_KILL), ["probe.liveness-failing"], "health check fails"),
+    "the init container that blocks the pod": (
+        _lifecycle(_INIT), ["init.failing"], '"initContainers":[{"name":"migrate","resources":{"limits":'
+                                              '{"memory":"128Mi"}'),
+    "lost node over finalizers": (
+        _lifecycle(_LOST_WITH_FINALIZER), ["terminating.node-lost", "terminating.finalizer"], "--force"),
 }
 
 

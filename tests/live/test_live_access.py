@@ -47,7 +47,7 @@ PODS_OF_ONE_NAMESPACE = (
             "namespaces' pods are unknown and node usage by them is not counted",
             "listing across all namespaces is forbidden for events, serviceaccounts, secrets, configmaps, "
             "persistentvolumeclaims, replicasets, deployments, statefulsets, daemonsets, jobs, "
-            "replicationcontrollers, resourcequotas, limitranges, poddisruptionbudgets, events (events.k8s.io/v1): "
+            "replicationcontrollers, resourcequotas, limitranges, poddisruptionbudgets, services, events (events.k8s.io/v1): "
             "read namespace 'team-a' only",
             *CLUSTER_SCOPED_FORBIDDEN],
         id="a namespace-only user asking for all namespaces falls back to the context's namespace and says so"),

@@ -128,7 +128,7 @@ def troubleshoot_bundle(root: Path, shape: str) -> Path:
     _write(cr / "image-pull-secrets" / "shop" / "regcred.json", json.dumps({"registry.example.com": "robot"}))
     # logs of unhealthy pods, and an errors file for a kind podwhy does not read: neither is an object
     _write(cr / "pods" / "logs" / "shop" / "web-1" / "app.log", "")
-    _write(cr / "services-errors.json", json.dumps({"kube-system": "services is forbidden"}))
+    _write(cr / "ingress-errors.json", json.dumps({"kube-system": "ingresses.networking.k8s.io is forbidden"}))
     return b
 
 
@@ -154,7 +154,7 @@ def _ts_notes(root: str) -> list[str]:
     return [
         f"skipped 7 files that are not Kubernetes objects: {root}/analysis.json, "
         f"{root}/cluster-info/cluster_version.json, {cr}/groups.json and 4 more",
-        "not read (kinds podwhy does not use): Service (2), SupportBundle (1)",
+        "not read (kinds podwhy does not use): SupportBundle (1)",
     ]
 
 
@@ -168,8 +168,7 @@ CASES = [
     Case("troubleshoot-cluster-resources-directory-alone",
          lambda t: troubleshoot_bundle(t, "array") / "cluster-resources",
          notes=["skipped 5 files that are not Kubernetes objects: {root}/groups.json, {root}/resources.json, "
-                "{root}/auth-cani-list/batch.json and 2 more",
-                "not read (kinds podwhy does not use): Service (2)"]),
+                "{root}/auth-cani-list/batch.json and 2 more"]),
     Case("troubleshoot-one-pod", lambda t: troubleshoot_bundle(t, "array"), args=("pod", "web-1"),
          subjects=[("Pod/shop/web-1", "image.tag-not-found")], notes=_ts_notes("{root}")),
     Case("must-gather-pods-twice-are-read-once", must_gather,
@@ -295,7 +294,7 @@ MORE_CASES = [
          subjects=[("Pod/shop/web-1", "image.tag-not-found")]),
     Case("custom-resources-yaml-symlinks-are-read-once", _custom_resources_with_yaml_links,
          notes=[*_ts_notes("{root}")[:1],
-                "not read (kinds podwhy does not use): Gadget (1), Service (2), SupportBundle (1), Widget (2)"]),
+                "not read (kinds podwhy does not use): Gadget (1), SupportBundle (1), Widget (2)"]),
     Case("must-gather-objects-also-flattened-are-read-once", _mg_objects_also_flattened, notes=CASES[5].notes),
     Case("must-gather-secrets-with-elided-values-are-not-read", _mg_with_elided_secrets,
          notes=[*CASES[5].notes, "Secrets not read: a must-gather replaces their values with their lengths ({root}/"

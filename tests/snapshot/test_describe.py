@@ -10,16 +10,30 @@ tests/realcluster/test_scenarios.py tests/realcluster/test_kubelet.py
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from describegen import describe
+from podwhy.model.pod import (
+    ContainerState,
+    ContainerStatus,
+    ExecAction,
+    HTTPGetAction,
+    PortAction,
+    Probe,
+    RunningState,
+    TerminatedState,
+    WaitingState,
+)
 from podwhy.snapshot.sources.describe import decode_describe, looks_like_describe
 from realcluster.scenarios import SCENARIOS
 
@@ -278,3 +292,350 @@ def test_hostile_lines_do_not_hang(hostile: str) -> None:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     assert any(k == "Pod" for k, _ in d.objects)
+
+
+# ---- the lifecycle fields, from what each kubectl release prints -------------------------------------------
+# Each case's pod is served by the loopback API server and described by the real kubectl of every release
+# (tests/describegen.py); the rebuilt fields are asserted whole. kubectl prints ages against the wall clock, so
+# the objects' times are taken from now and the text is read with that same now.
+
+def _ts(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _lc_pod(name: str, containers: list[dict[str, Any]], statuses: list[dict[str, Any]], *,
+            meta: dict[str, Any] | None = None, status: dict[str, Any] | None = None,
+            init: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"nodeName": "node-1", "containers": containers, "terminationGracePeriodSeconds": 45,
+                            "securityContext": {"runAsNonRoot": True, "runAsUser": 1000}}
+    st: dict[str, Any] = {"phase": "Running", "containerStatuses": statuses, **(status or {})}
+    if init is not None:
+        spec["initContainers"], st["initContainerStatuses"] = init
+    return {"kind": "Pod", "apiVersion": "v1",
+            "metadata": {"name": name, "namespace": "shop", "creationTimestamp": "2026-01-01T00:00:00Z",
+                         **(meta or {})},
+            "spec": spec, "status": st}
+
+
+def _cstatus(name: str, state: dict[str, Any], last: dict[str, Any] | None = None, *, ready: bool = False,
+             restarts: int = 0) -> dict[str, Any]:
+    return {"name": name, "image": "registry.example.com/shop/web:2.4.0", "imageID": "", "started": ready,
+            "containerID": "containerd://0f3e", "ready": ready, "restartCount": restarts, "state": state,
+            "lastState": last or {}}
+
+
+_HTTP = {"httpGet": {"path": "/healthz", "port": 8080, "scheme": "HTTP"}, "initialDelaySeconds": 10,
+         "timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3}
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    name: str
+    pod: Callable[[datetime], dict[str, Any]]  # the pod as the API serves it, its times from now
+    want: Callable[[datetime, str], dict[str, Any]]  # (now, release) -> attribute path of the rebuilt Pod -> value
+
+
+def _oom(now: datetime) -> dict[str, Any]:
+    return _lc_pod("oom", [{"name": "app", "image": "registry.example.com/shop/web:2.4.0"}], [_cstatus(
+        "app", {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container=app"}},
+        {"terminated": {"reason": "OOMKilled", "exitCode": 137, "startedAt": _ts(now - timedelta(minutes=5)),
+                        "finishedAt": _ts(now - timedelta(minutes=4, seconds=12)), "containerID": "containerd://0e"}},
+        restarts=6)])
+
+
+def _running(now: datetime) -> dict[str, Any]:
+    return _lc_pod("steady", [{"name": "app", "image": "registry.example.com/shop/web:2.4.0"}], [_cstatus(
+        "app", {"running": {"startedAt": _ts(now - timedelta(hours=2))}},
+        {"terminated": {"reason": "Error", "message": "panic: lost the database\n", "exitCode": 2, "signal": 9,
+                        "startedAt": _ts(now - timedelta(hours=3)), "finishedAt": _ts(now - timedelta(hours=2))}},
+        ready=True, restarts=1)])
+
+
+def _init_failed(now: datetime) -> dict[str, Any]:
+    init = ([{"name": "migrate", "image": "registry.example.com/shop/migrate:7", "command": ["/migrate"],
+              "args": ["--dsn=postgres://db:5432/shop", "--timeout", "30s"]}],
+            [_cstatus("migrate", {"terminated": {"reason": "Error", "exitCode": 1,
+                                                 "startedAt": _ts(now - timedelta(seconds=40)),
+                                                 "finishedAt": _ts(now - timedelta(seconds=38))}}, restarts=3)])
+    return _lc_pod("migrating", [{"name": "app", "image": "registry.example.com/shop/web:2.4.0"}],
+                   [_cstatus("app", {"waiting": {"reason": "PodInitializing"}})], init=init,
+                   status={"phase": "Pending"})
+
+
+def _commands(now: datetime) -> dict[str, Any]:
+    return _lc_pod("cmd", [{"name": "app", "image": "registry.example.com/shop/web:2.4.0",
+                            "command": ["/bin/sh", "-c"], "args": ["exec /app --listen=:8080 --config /etc/app.yaml"]}],
+                   [_cstatus("app", {"waiting": {"reason": "RunContainerError"}})])
+
+
+def _probes(now: datetime) -> dict[str, Any]:
+    app = {"name": "app", "image": "registry.example.com/shop/web:2.4.0", "livenessProbe": _HTTP,
+           "readinessProbe": {"tcpSocket": {"port": 5432}, "initialDelaySeconds": 0, "timeoutSeconds": 2,
+                              "periodSeconds": 5, "successThreshold": 1, "failureThreshold": 6},
+           "startupProbe": {"exec": {"command": ["cat", "/tmp/healthy"]}, "initialDelaySeconds": 5,
+                            "timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 30}}
+    side = {"name": "proxy", "image": "registry.example.com/shop/proxy:1",
+            "livenessProbe": {"httpGet": {"path": "/ready?full=1", "port": "admin", "host": "10.0.0.7",
+                                          "scheme": "HTTPS"},
+                              "initialDelaySeconds": 3, "timeoutSeconds": 5, "periodSeconds": 20,
+                              "successThreshold": 1, "failureThreshold": 2},
+            "readinessProbe": {"tcpSocket": {"port": "admin", "host": "localhost"}, "timeoutSeconds": 1,
+                               "periodSeconds": 10, "successThreshold": 2, "failureThreshold": 3}}
+    return _lc_pod("probed", [app, side], [_cstatus("app", {"running": {"startedAt": _ts(now)}}),
+                                          _cstatus("proxy", {"running": {"startedAt": _ts(now)}})])
+
+
+def _grpc(now: datetime) -> dict[str, Any]:
+    app = {"name": "app", "image": "registry.example.com/shop/api:3",
+           "livenessProbe": {"grpc": {"port": 9000, "service": ""}, "initialDelaySeconds": 1, "timeoutSeconds": 1,
+                             "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3},
+           "startupProbe": {"grpc": {"port": 9001, "service": "health.v1"}, "timeoutSeconds": 1,
+                            "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3}}
+    return _lc_pod("grpc", [app], [_cstatus("app", {"running": {"startedAt": _ts(now)}})])
+
+
+def _deleted(now: datetime) -> dict[str, Any]:
+    return _lc_pod("stuck", [{"name": "app", "image": "registry.example.com/shop/web:2.4.0"}],
+                   [_cstatus("app", {"running": {"startedAt": _ts(now - timedelta(hours=1))}})],
+                   meta={"deletionTimestamp": _ts(now - timedelta(minutes=13, seconds=20)),
+                         "deletionGracePeriodSeconds": 30, "finalizers": ["example.com/cleanup"]})
+
+
+def _in_grace(now: datetime) -> dict[str, Any]:
+    return _lc_pod("leaving", [{"name": "app", "image": "registry.example.com/shop/web:2.4.0"}],
+                   [_cstatus("app", {"running": {"startedAt": _ts(now - timedelta(hours=1))}})],
+                   meta={"deletionTimestamp": _ts(now + timedelta(seconds=25)), "deletionGracePeriodSeconds": 30})
+
+
+_EVICTION = ("The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. Container app "
+             "was using 612Mi, request is 256Mi, has larger consumption of request. ")
+
+
+def _evicted(now: datetime, deleted: bool = False) -> dict[str, Any]:
+    meta = {"deletionTimestamp": _ts(now - timedelta(hours=2, seconds=20)), "deletionGracePeriodSeconds": 0}
+    return _lc_pod("evicted-deleted" if deleted else "evicted",
+                   [{"name": "app", "image": "registry.example.com/shop/web:2.4.0"}],
+                   [_cstatus("app", {"terminated": {"reason": "ContainerStatusUnknown", "exitCode": 137,
+                                                    "message": "The container could not be located when the pod "
+                                                               "was terminated"}})],
+                   meta=meta if deleted else None,
+                   status={"phase": "Failed", "reason": "Evicted", "message": _EVICTION})
+
+
+def _st(now: datetime, **delta: int) -> str:
+    return _ts(now - timedelta(**delta))
+
+
+LIFECYCLE = (
+    Lifecycle("OOMKilled last state, waiting in CrashLoopBackOff", _oom, lambda now, _r: {
+        "status.container_statuses[0]": ContainerStatus(
+            name="app", image="registry.example.com/shop/web:2.4.0", ready=False, started=None, restart_count=6,
+            state=ContainerState(waiting=WaitingState(reason="CrashLoopBackOff")),  # the message is not printed
+            last_state=ContainerState(terminated=TerminatedState(
+                reason="OOMKilled", exit_code=137, started_at=_st(now, minutes=5),
+                finished_at=_st(now, minutes=4, seconds=12))))}),
+    Lifecycle("running and ready after a killed run (signal, message)", _running, lambda now, _r: {
+        "status.container_statuses[0]": ContainerStatus(
+            name="app", image="registry.example.com/shop/web:2.4.0", ready=True, started=None, restart_count=1,
+            state=ContainerState(running=RunningState(started_at=_st(now, hours=2))),
+            last_state=ContainerState(terminated=TerminatedState(
+                reason="Error", message="panic: lost the database", exit_code=2, signal=9,
+                started_at=_st(now, hours=3), finished_at=_st(now, hours=2))))}),
+    Lifecycle("failed init container with command and args", _init_failed, lambda now, _r: {
+        "spec.init_containers[0].command": ("/migrate",),
+        "spec.init_containers[0].args": ("--dsn=postgres://db:5432/shop", "--timeout", "30s"),
+        "status.init_container_statuses[0].state": ContainerState(terminated=TerminatedState(
+            reason="Error", exit_code=1, started_at=_st(now, seconds=40), finished_at=_st(now, seconds=38))),
+        "status.init_container_statuses[0].restart_count": 3,
+        "status.container_statuses[0].state": ContainerState(waiting=WaitingState(reason="PodInitializing")),
+        "status.phase": "Pending"}),
+    Lifecycle("command and args", _commands, lambda _n, _r: {
+        "spec.containers[0].command": ("/bin/sh", "-c"),
+        "spec.containers[0].args": ("exec /app --listen=:8080 --config /etc/app.yaml",)}),
+    Lifecycle("http-get, tcp-socket and exec probes", _probes, lambda _n, _r: {
+        "spec.containers[0].liveness_probe": Probe(
+            http_get=HTTPGetAction(path="/healthz", port=8080, scheme="HTTP"), initial_delay_seconds=10),
+        "spec.containers[0].readiness_probe": Probe(tcp_socket=PortAction(port=5432), timeout_seconds=2,
+                                                    period_seconds=5, failure_threshold=6),
+        "spec.containers[0].startup_probe": Probe(exec=ExecAction(command=("cat", "/tmp/healthy")),
+                                                  initial_delay_seconds=5, failure_threshold=30),
+        "spec.containers[1].liveness_probe": Probe(
+            http_get=HTTPGetAction(path="/ready?full=1", port="admin", host="10.0.0.7", scheme="HTTPS"),
+            initial_delay_seconds=3, timeout_seconds=5, period_seconds=20, failure_threshold=2),
+        "spec.containers[1].readiness_probe": Probe(tcp_socket=PortAction(port="admin"), success_threshold=2),
+        "spec.containers[1].startup_probe": None}),
+    # describe.go DescribeProbe: kubectl v1.20.15 has no gRPC case and prints `unknown <timings>`.
+    Lifecycle("grpc probes", _grpc, lambda _n, release: {
+        "spec.containers[0].liveness_probe": Probe(
+            grpc=None if release == "1.20" else PortAction(port=9000, service=""), initial_delay_seconds=1),
+        "spec.containers[0].startup_probe": Probe(
+            grpc=None if release == "1.20" else PortAction(port=9001, service="health.v1"))}),
+    Lifecycle("Terminating for 13m, grace period 30s", _deleted, lambda now, _r: {
+        "metadata.deletion_timestamp": _st(now, minutes=13), "metadata.deletion_grace_period_seconds": 30,
+        "metadata.finalizers": (),  # describe does not print them
+        "spec.termination_grace_period_seconds": None, "spec.security_context": None,  # nor these
+        "status.phase": "Running"}),
+    Lifecycle("Terminating within its grace period (lasts <invalid>)", _in_grace, lambda now, _r: {
+        "metadata.deletion_timestamp": _ts(now), "metadata.deletion_grace_period_seconds": 30,
+        "status.phase": "Running"}),
+    Lifecycle("Failed, Evicted", _evicted, lambda _n, _r: {
+        "metadata.deletion_timestamp": None, "status.phase": "Failed", "status.reason": "Evicted",
+        "status.message": _EVICTION.strip(),
+        "status.container_statuses[0].state": ContainerState(terminated=TerminatedState(
+            reason="ContainerStatusUnknown", exit_code=137,  # zero start/finish times print as year 1
+            message="The container could not be located when the pod was terminated"))}),
+    # describe.go describePod: v1.20-v1.28 print `Terminating` for any deleted pod; v1.32 and v1.34 print a
+    # Failed or Succeeded pod's phase and nothing of its deletion.
+    Lifecycle("Evicted, then deleted", lambda now: _evicted(now, deleted=True), lambda now, release: {
+        "metadata.deletion_timestamp": None if release in ("1.32", "1.34") else _st(now, minutes=120),
+        "metadata.deletion_grace_period_seconds": None if release in ("1.32", "1.34") else 0,
+        "status.phase": "Failed", "status.reason": "Evicted", "status.message": _EVICTION.strip()}),
+)
+RELEASES = ("1.20", "1.24", "1.28", "1.32", "1.34")
+
+
+def _field(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        name, _, index = part.partition("[")
+        obj = getattr(obj, name)
+        if index:
+            obj = obj[int(index[:-1])]
+    return obj
+
+
+def _described_pod(case: Lifecycle, release: str, tmp: Path) -> tuple[Any, datetime, str]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    obj = case.pod(now)
+    text = describe([obj], None, release, tmp)
+    d = decode_describe(text, "<paste>", now)
+    pods = [o for k, o in d.objects if k == "Pod"]
+    assert [p.metadata.name for p in pods] == [obj["metadata"]["name"]], text
+    return pods[0], now, text
+
+
+@pytest.mark.parametrize("release", RELEASES)
+@pytest.mark.parametrize("case", LIFECYCLE, ids=[c.name for c in LIFECYCLE])
+def test_lifecycle_fields_from_every_release(case: Lifecycle, release: str, tmp_path: Path) -> None:
+    pod, now, text = _described_pod(case, release, tmp_path)
+    got = {path: _field(pod, path) for path in case.want(now, release)}
+    assert got == case.want(now, release), text
+
+
+@pytest.fixture(scope="module")
+def lifecycle_text(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, datetime]:
+    """kubectl 1.34's describe of every lifecycle case, one pod after another."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    text = describe([c.pod(now) for c in LIFECYCLE], None, "1.34", tmp_path_factory.mktemp("lifecycle"))
+    return text, now
+
+
+def _pods(text: str, now: datetime) -> dict[str, Any]:
+    return {o.metadata.name: o for k, o in decode_describe(text, "<paste>", now).objects if k == "Pod"}
+
+
+@pytest.mark.parametrize("form", FORMS[:-1], ids=[f.name for f in FORMS[:-1]])
+def test_pasted_lifecycle_text_rebuilds_the_same_pods(form: Form, lifecycle_text: tuple[str, datetime]) -> None:
+    text, now = lifecycle_text
+    want = _pods(text, now)
+    assert len(want) == len(LIFECYCLE)
+    got = _pods(form.paste(text), now)
+    assert got == want
+
+
+@contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    """The alarm turns a hang (a regex quadratic in a run of spaces) into a failure."""
+    import signal
+
+    def _hung(_signum: int, _frame: object) -> None:
+        raise AssertionError(f"reading one hostile line took more than {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+# Changes to real describe text: what another time zone prints, and values no kubectl prints.
+def _in_zone(text: str) -> str:
+    """The times as kubectl prints them in a +05:30 zone (time.RFC1123Z of a local time)."""
+    def local(m: re.Match[str]) -> str:
+        t = datetime.strptime(m[0], "%a, %d %b %Y %H:%M:%S %z").astimezone(timezone(timedelta(hours=5, minutes=30)))
+        return t.strftime("%a, %d %b %Y %H:%M:%S %z")
+    return re.sub(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000", local, text)
+
+
+def test_times_of_another_zone_read_as_utc(tmp_path: Path) -> None:
+    pod, now, text = _described_pod(LIFECYCLE[1], "1.34", tmp_path)
+    assert "+0530" in _in_zone(text)
+    zoned = _pods(_in_zone(text), now)["steady"]
+    assert zoned.status.container_statuses == pod.status.container_statuses
+    assert zoned.status.container_statuses[0].last_state.terminated.finished_at == _st(now, hours=2)
+
+
+_LAST = "status.container_statuses[0].last_state.terminated"
+MALFORMED = (  # (key, value put in its first line, field, the field's default)
+    ("Exit Code", "--2", f"{_LAST}.exit_code", 0),
+    ("Exit Code", "9" * 5000, f"{_LAST}.exit_code", 0),
+    ("Exit Code", "99999999999", f"{_LAST}.exit_code", 0),
+    ("Signal", "²", f"{_LAST}.signal", 0),
+    ("Restart Count", "²", "status.container_statuses[0].restart_count", 0),
+    ("Restart Count", "-1", "status.container_statuses[0].restart_count", 0),
+    ("Finished", "Fri, 32 Foo 2026 25:61:00 +0000", f"{_LAST}.finished_at", None),
+    ("Finished", "Mon, 01 Jan 0001 00:00:00 +0100", f"{_LAST}.finished_at", None),
+    ("Started", " " * 20_000 + "x", "status.container_statuses[0].state.running.started_at", None),
+    ("Priority", "--5", "spec.priority", None),
+)
+
+
+@pytest.mark.parametrize(("key", "value", "path", "want"), MALFORMED,
+                         ids=[f"{m[0]}: {m[1][:20].strip()}" for m in MALFORMED])
+def test_malformed_values_are_skipped(key: str, value: str, path: str, want: Any,
+                                      lifecycle_text: tuple[str, datetime]) -> None:
+    text, now = lifecycle_text
+    lines = _block(text, "steady").replace("Namespace:", "Priority:  0\nNamespace:", 1).split("\n")
+    assert _field(_pods("\n".join(lines), now)["steady"], path) != want  # as printed, the field is read
+    n = next(i for i, ln in enumerate(lines) if ln.strip().startswith(f"{key}:"))
+    lines[n] = f"{lines[n][: len(lines[n]) - len(lines[n].lstrip())]}{key}:  {value}"
+    with _deadline(10):
+        pod = _pods("\n".join(lines), now)["steady"]
+    assert _field(pod, path) == want
+
+
+PROBE_VALUES = (
+    "http-get http://:8080/healthz delay=xs timeout=1s period=10s #success=1 #failure=3",
+    "http-get http://:8080/healthz delay=99999999999s timeout=1s period=10s #success=1 #failure=3",
+    "grpc <pod>:99999  delay=1s timeout=1s period=10s #success=1 #failure=3",
+    "exec cat /tmp/healthy delay=5s timeout=1s period=10s #success=1 #failure=30",
+    "mystery delay=5s timeout=1s period=10s #success=1 #failure=30",
+    "http-get " + " " * 20_000 + " delay=5s timeout=1s period=10s #success=1 #failure=30",
+    "delay=" * 20_000,
+    "http-get http://[::1 delay=5s timeout=1s period=10s #success=1 #failure=30",
+)
+
+
+@pytest.mark.parametrize("value", PROBE_VALUES, ids=[v[:40] for v in PROBE_VALUES])
+def test_unreadable_probe_lines_are_no_probe(value: str, lifecycle_text: tuple[str, datetime]) -> None:
+    text, now = lifecycle_text
+    block = _block(text, "probed")
+    line = next(ln for ln in block.split("\n") if ln.strip().startswith("Liveness:"))
+    with _deadline(10):
+        pod = _pods(block.replace(line, "    Liveness:       " + value, 1), now)["probed"]
+    assert pod.spec.containers[0].liveness_probe is None
+    assert pod.spec.containers[0].readiness_probe is not None
+
+
+@pytest.mark.parametrize("status", ["Terminating (lasts 99999999y)", "Terminating (lasts " + "9" * 5000 + "s)",
+                                    "Terminating (lasts " + " " * 20_000 + ")", "Terminating (lasts <unknown>)"])
+def test_unreadable_deletion_ages_are_no_timestamp(status: str, lifecycle_text: tuple[str, datetime]) -> None:
+    text, now = lifecycle_text
+    block = _block(text, "stuck")
+    line = next(ln for ln in block.split("\n") if ln.startswith("Status:"))
+    block = block.replace(line, "Status:  " + status, 1).replace("Grace Period:  30s", f"Grace Period:  {'9' * 5000}s")
+    with _deadline(10):
+        pod = _pods(block, now)["stuck"]
+    assert (pod.metadata.deletion_timestamp, pod.metadata.deletion_grace_period_seconds) == (None, None)
+    assert pod.status.phase == "Running"

@@ -154,7 +154,7 @@ class Loaded:
 
 def _summary(snap: Snapshot) -> Loaded:
     kinds: dict[str, int] = {}
-    for k in ("Pod", "Event", "Node", "Deployment", "StorageClass", "ReplicaSet", "DaemonSet", "Secret"):
+    for k in ("Pod", "Event", "Node", "Deployment", "StorageClass", "ReplicaSet", "DaemonSet", "Secret", "Service"):
         n = len(snap.objects(k))
         if n:
             kinds[k] = n
@@ -169,9 +169,9 @@ def _snap(data: str | bytes, where: str = "in.yaml") -> Snapshot:
 @pytest.mark.parametrize(("data", "expected"), [
     pytest.param(POD_YAML, Loaded({"Pod": 1}, frozenset({"Pod"}), ()), id="a-single-yaml-object-is-one-pod"),
     pytest.param(POD_JSON, Loaded({"Pod": 1}, frozenset({"Pod"}), ()), id="a-single-json-object-is-one-pod"),
-    pytest.param(LIST_YAML, Loaded({"Node": 1, "Deployment": 1}, frozenset({"Node", "Deployment"}),
-                                   ("not read (kinds podwhy does not use): Service (1)",)),
-                 id="a-yaml-List-of-mixed-kinds-keeps-known-kinds-and-notes-the-others"),
+    pytest.param(LIST_YAML, Loaded({"Node": 1, "Deployment": 1, "Service": 1}, frozenset({"Node", "Deployment", "Service"}),
+                                   ()),
+                 id="a-yaml-List-of-mixed-kinds-keeps-every-kind-podwhy-reads"),
     pytest.param(PODLIST_JSON, Loaded({"Pod": 2}, frozenset({"Pod"}), ()),
                  id="a-typed-PodList-whose-items-have-no-kind-is-read-as-pods"),
     pytest.param(MULTI_DOC, Loaded({"Pod": 1, "Event": 1}, frozenset({"Pod", "Event"}), ()),
@@ -230,15 +230,19 @@ def _stuck_names(snap: Snapshot) -> set[str]:
     return {f"{p.metadata.namespace}/{p.metadata.name}" for p in snap.pods}
 
 
-def test_a_cluster_info_dump_directory_is_read_as_a_dump_and_its_logs_are_ignored() -> None:
+def test_a_cluster_info_dump_directory_is_read_as_a_dump_and_its_logs_are_located() -> None:
     decoded, kind, _ = load_paths([str(DUMP_DIR)])
     snap = build_snapshot(decoded, SourceInfo(kind, str(DUMP_DIR)))
     assert kind == "dump"
     assert {k for k in snap.loaded} == {"Node", "Event", "ReplicationController", "DaemonSet", "Deployment",
-                                        "ReplicaSet", "Pod"}
-    assert (len(snap.nodes), snap.has("Secret"), snap.notes[0]) == (
-        5, False, "not read (kinds podwhy does not use): Service (8)")
-    assert any((DUMP_DIR / "shop").glob("*/logs.txt"))  # present on disk, never parsed
+                                        "ReplicaSet", "Pod", "Service"}
+    assert (len(snap.nodes), snap.has("Secret"), snap.notes) == (5, False, ())
+    # Every pod's logs.txt is located; one is read only when a finding quotes it (snapshot/logs.py).
+    log = snap.logs.get(("apps", "orders-api-vgpqbm2bgz-ffbmn", "api"))
+    assert log is not None and (log.previous, log.lines[-1]) == (
+        False, "Error: cannot connect to database at orders-db.apps.svc:5432: dial tcp 10.96.114.20:5432: connect: "
+               "connection refused")
+    assert snap.logs.get(("apps", "orders-api-vgpqbm2bgz-ffbmn", "no-such-container")) is None
 
 
 def test_the_dump_printed_to_stdout_reads_the_same_as_the_directory() -> None:

@@ -62,6 +62,18 @@ def _starting(ctx: Context, work: Work) -> bool:  # workloads.starting.analyze
     return pod is not None and not work.unscheduled and bool(pod.spec.node_name)
 
 
+# analyzers/lifecycle/analyzer.py REASONS and STATES (repeated so this module stays import-free).
+_LIFECYCLE_REASONS = frozenset({"CrashLoopBackOff", "RunContainerError", "CreateContainerError", "Running", "Error",
+                                "Completed", "OOMKilled", "StartError", "ContainerCannotRun",
+                                "CreateContainerConfigError"})
+_LIFECYCLE_STATES = frozenset({"Terminating", "Evicted", "NotReady"})
+
+
+def _lifecycle(ctx: Context, work: Work) -> bool:  # lifecycle.analyzer.applies
+    return work.pod is not None and (work.state in _LIFECYCLE_STATES
+                                     or any(c.reason in _LIFECYCLE_REASONS for c in work.containers))
+
+
 @dataclass
 class Entry:
     """One analyzer, imported on first use."""
@@ -85,6 +97,7 @@ REGISTRY: tuple[Entry, ...] = (
     Entry("volumes", "podwhy.analyzers.volumes", "ANALYZER", ("Pod",), _volumes),
     Entry("scheduling", "podwhy.analyzers.scheduling", "ANALYZER", ("Pod",), _scheduling),
     Entry("starting", "podwhy.analyzers.workloads", "STARTING", ("Pod",), _starting),
+    Entry("lifecycle", "podwhy.analyzers.lifecycle", "ANALYZER", ("Pod",), _lifecycle),
     Entry("failedcreate", "podwhy.analyzers.workloads", "FAILEDCREATE", CONTROLLERS, _always),
     Entry("fallback", "podwhy.analyzers.fallback", "ANALYZER", ("Pod", *CONTROLLERS), _always),
 )

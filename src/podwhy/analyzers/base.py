@@ -22,6 +22,14 @@ class Options:
 
     # Seconds a container may sit in ContainerCreating/PodInitializing before it counts as stuck.
     creating_threshold: float = 300.0
+    # A Running container that restarted at least this many times, the last time within `restart_window`
+    # seconds, counts as crash-looping between back-offs (CrashLoopBackOff itself always counts).
+    restart_threshold: int = 3
+    restart_window: float = 3600.0
+    # Seconds a Running pod may stay not Ready (Ready=False since the condition's lastTransitionTime).
+    not_ready_threshold: float = 300.0
+    # Seconds past metadata.deletionTimestamp (the end of the grace period) a pod may still exist.
+    terminating_threshold: float = 300.0
     # Results of the opt-in registry probe, keyed by image reference (filled by the CLI before diagnose).
     probe_results: dict[str, Any] = field(default_factory=dict)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from podwhy.analyzers.base import StuckContainer, Work
@@ -41,3 +42,16 @@ def warning_events(ctx_snapshot: Any, obj: Any, *, reasons: tuple[str, ...] = ()
     if reasons:
         evs = [e for e in evs if e.reason in reasons]
     return evs
+
+
+
+def about_container(events: list[Event], field_path: str, unlabelled: Callable[[Event], bool]) -> list[Event]:
+    """The events about one container, in their order: those whose involvedObject.fieldPath is `field_path` (the
+    kubelet names the container it speaks of, `spec.containers{app}`: pkg/kubelet/container/ref.go), and those
+    without a fieldPath (pasted or `kubectl describe` events) that `unlabelled` accepts from their message."""
+    out = []
+    for e in events:
+        fp = e.involved_object.field_path
+        if (fp == field_path) if fp else unlabelled(e):
+            out.append(e)
+    return out

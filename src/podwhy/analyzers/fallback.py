@@ -33,6 +33,11 @@ def analyze(ctx: Context, work: Work) -> None:
         cmds.append(f"kubectl describe {work.kind.lower()} {work.name} -n {work.namespace}")
     events = warning_events(ctx.snapshot, work.obj)
     evidence.extend(from_event(e) for e in events[-3:])
+    if pod is not None and pod.metadata.deletion_timestamp:
+        evidence.append(Evidence(ref=work.ref, field=".metadata.deletionTimestamp",
+                                 observed=f"{pod.metadata.deletion_timestamp} ({work.summary})"))
+    if not evidence and work.summary:
+        evidence.append(Evidence(ref=work.ref, field=".status", observed=work.summary))
     summary = "Read the quoted messages; the events of the object usually name the cause."
     if not ctx.snapshot.has("Event"):
         cause = f"{work.kind} is stuck in {work.state}; no events were in the input, so the cause cannot be read."

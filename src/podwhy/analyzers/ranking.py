@@ -53,6 +53,30 @@ RULES: tuple[Rule, ...] = (
          "those registries authenticate with the nodes' identity: the fix is to grant it (attach the registry), "
          "a pull secret is the exception; the missing secret is listed after, as possible",
          "analyzers/imagepull/secretfix.py no_secret_for_auth, not_attached"),
+    Rule("the crash over the readiness it causes", "crash.oom-killed", "probe.readiness-failing",
+         "a container is OOM-killed (or exits, or is killed by its liveness probe) and, between restarts, is not "
+         "Ready",
+         "a container that keeps dying cannot be Ready: the readiness failure is the consequence; raising the limit "
+         "(fixing the exit) is the change that lets the pod run",
+         "analyzers/lifecycle/analyzer.py container (rank 10-18) before health.readiness (rank 30)"),
+    Rule("start error over the exit code it leaves", "start.command-not-found", "crash.exit-nonzero",
+         "the runtime could not start the process: lastState.terminated StartError with exit 128",
+         "128 is the runtime's code for a process that never ran; the runtime's own message names the cause",
+         "analyzers/lifecycle/analyzer.py container (startfail before crash)"),
+    Rule("probe kill over the exit code it leaves", "probe.liveness-failing", "crash.exit-nonzero",
+         "the kubelet's Killing event says the liveness (or startup) probe failed; the container then exits 137/143",
+         "the exit is the kubelet's stop, not the app's crash: the probe is what to fix",
+         "analyzers/lifecycle/analyzer.py container (kill_probe before exit_nonzero)"),
+    Rule("the init container that blocks the pod", "init.failing", "(the init container's own cause)",
+         "an init container fails (crash loop, start error, OOM)",
+         "no other container starts until it succeeds: the finding names it and carries its diagnosis "
+         "(details.cause), which is not repeated as a second finding",
+         "analyzers/lifecycle/analyzer.py init_failing"),
+    Rule("lost node over finalizers", "terminating.node-lost", "terminating.finalizer",
+         "a pod past its grace period on an unreachable node also has finalizers",
+         "removing the finalizers does not remove the pod while no kubelet confirms its containers stopped; the "
+         "node (or a force delete) decides",
+         "analyzers/lifecycle/ending.py terminating"),
     Rule("unprinted inputs first from describe text", "(the scheduler's reason)", "(the recomputed causes)",
          "a pod read from kubectl describe text, whose recomputation disagrees with the scheduler",
          "describe does not print affinity rules and other fields: the reason the scheduler gives for more "

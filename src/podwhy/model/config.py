@@ -16,6 +16,7 @@ import msgspec
 from podwhy.model.base import K8s
 from podwhy.model.meta import ObjectMeta
 from podwhy.model.pod import NameRef
+from podwhy.secretvalues import value_digests
 
 DOCKERCONFIGJSON = "kubernetes.io/dockerconfigjson"
 DOCKERCFG = "kubernetes.io/dockercfg"
@@ -51,6 +52,8 @@ class SecretInfo(K8s, frozen=True, gc=False):
     docker_entries: tuple[DockerConfigEntry, ...] | None = None
     # Why the kubelet could not parse the docker config (no values quoted).
     docker_error: str | None = None
+    # Keyed digests of the values (podwhy.secretvalues): to withhold a log line that prints one.
+    value_digests: frozenset[bytes] = frozenset()
     kind: str = "Secret"
 
 
@@ -82,7 +85,17 @@ class SecretWire(K8s, frozen=True, gc=False):
                 entries, error = _parse_docker_config(raw, nested=self.type == DOCKERCONFIGJSON, key=want)
         # Strip annotations: kubectl.kubernetes.io/last-applied-configuration holds the secret's data.
         meta = msgspec.structs.replace(self.metadata, annotations={})
-        return SecretInfo(metadata=meta, type=self.type, keys=keys, docker_entries=entries, docker_error=error)
+        digests: set[bytes] = set()
+        for v in data.values():
+            try:
+                digests |= value_digests(base64.b64decode(v, validate=True))
+            except (binascii.Error, ValueError, TypeError):
+                continue
+        for v in plain.values():
+            if isinstance(v, str):
+                digests |= value_digests(v.encode())
+        return SecretInfo(metadata=meta, type=self.type, keys=keys, docker_entries=entries, docker_error=error,
+                          value_digests=frozenset(digests))
 
 
 def _parse_docker_config(raw: bytes, *, nested: bool, key: str) -> tuple[tuple[DockerConfigEntry, ...] | None, str | None]:

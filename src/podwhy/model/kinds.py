@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from podwhy.model import config, event, node, pod, policy, storage, workloads
+from podwhy.model import config, event, node, pod, policy, service, storage, workloads
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,7 @@ KINDS: tuple[KindInfo, ...] = (
              consequence="preemption analysis uses pod priority only"),
     KindInfo("RuntimeClass", policy.RuntimeClass, "apis/node.k8s.io/v1", "runtimeclasses", False),
     KindInfo("PodDisruptionBudget", policy.PodDisruptionBudget, "apis/policy/v1", "poddisruptionbudgets", True),
+    KindInfo("Service", service.Service, "api/v1", "services", True),
 )
 
 BY_KIND: dict[str, KindInfo] = {k.kind: k for k in KINDS}
@@ -79,4 +80,4 @@ BY_KIND: dict[str, KindInfo] = {k.kind: k for k in KINDS}
 EVENTS_V1 = KindInfo("Event", event.EventV1, "apis/events.k8s.io/v1", "events", True, store=_norm_event)
 
 # Kinds that `kubectl cluster-info dump` writes but podwhy deliberately does not read.
-IGNORED_KINDS = frozenset({"Service", "Endpoints", "EndpointSlice", "ControllerRevision", "Lease"})
+IGNORED_KINDS = frozenset({"Endpoints", "EndpointSlice", "ControllerRevision", "Lease"})

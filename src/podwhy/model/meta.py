@@ -37,6 +37,8 @@ class PodMeta(K8s, frozen=True, gc=False):
     owner_references: tuple[OwnerReference, ...] = ()
     creation_timestamp: str | None = None
     deletion_timestamp: str | None = None
+    deletion_grace_period_seconds: int | None = None
+    finalizers: tuple[str, ...] = ()
 
 
 class LabelSelectorRequirement(K8s, frozen=True, gc=False):

@@ -54,16 +54,64 @@ class EnvFromSource(K8s, frozen=True, gc=False):
     secret_ref: NameRef | None = None
 
 
+class ExecAction(K8s, frozen=True, gc=False):
+    command: tuple[str, ...] = ()
+
+
+class HTTPGetAction(K8s, frozen=True, gc=False):
+    path: str = ""
+    # An IntOrString: a number or the name of one of the container's ports.
+    port: int | str = 0
+    host: str = ""
+    scheme: str = ""
+
+
+class PortAction(K8s, frozen=True, gc=False):
+    """TCPSocketAction / GRPCAction: only the port (and gRPC's service name) matter here."""
+
+    port: int | str = 0
+    service: str | None = None
+
+
+class Probe(K8s, frozen=True, gc=False):
+    """core/v1 Probe with the API server's defaults (pkg/apis/core/v1/defaults.go SetDefaults_Probe)."""
+
+    exec: ExecAction | None = None
+    http_get: HTTPGetAction | None = None
+    tcp_socket: PortAction | None = None
+    grpc: PortAction | None = None
+    initial_delay_seconds: int = 0
+    timeout_seconds: int = 1
+    period_seconds: int = 10
+    success_threshold: int = 1
+    failure_threshold: int = 3
+    termination_grace_period_seconds: int | None = None
+
+
+class SecurityContext(K8s, frozen=True, gc=False):
+    """The part of (Pod)SecurityContext the kubelet checks before it starts a container (runAsNonRoot)."""
+
+    run_as_non_root: bool | None = None
+    run_as_user: int | None = None
+
+
 class Container(K8s, frozen=True, gc=False):
     name: str = ""
     image: str = ""
     image_pull_policy: str = ""
+    # The entrypoint the runtime execs (start errors name it); None = the image's own.
+    command: tuple[str, ...] | None = None
+    args: tuple[str, ...] | None = None
     resources: ResourceRequirements = ResourceRequirements()
     ports: tuple[ContainerPort, ...] = ()
     env: tuple[EnvVar, ...] = ()
     env_from: tuple[EnvFromSource, ...] = ()
     # "Always" on an init container makes it a sidecar (KEP-753).
     restart_policy: str | None = None
+    liveness_probe: Probe | None = None
+    readiness_probe: Probe | None = None
+    startup_probe: Probe | None = None
+    security_context: SecurityContext | None = None
 
 
 class Toleration(K8s, frozen=True, gc=False):
@@ -246,6 +294,8 @@ class PodSpec(K8s, frozen=True, gc=False):
     host_network: bool = False
     restart_policy: str = ""
     resource_claims: tuple[PodResourceClaim, ...] = ()
+    security_context: SecurityContext | None = None
+    termination_grace_period_seconds: int | None = None
 
 
 class PodTemplateMeta(K8s, frozen=True, gc=False):
@@ -270,6 +320,9 @@ class TerminatedState(K8s, frozen=True, gc=False):
     reason: str = ""
     message: str = ""
     exit_code: int = 0
+    signal: int = 0
+    started_at: str | None = None
+    finished_at: str | None = None
 
 
 class ContainerState(K8s, frozen=True, gc=False):
@@ -283,6 +336,8 @@ class ContainerStatus(K8s, frozen=True, gc=False):
     image: str = ""
     image_id: str = msgspec.field(default="", name="imageID")
     ready: bool = False
+    # The startup probe has succeeded (or there is none) and the container runs (1.16+).
+    started: bool | None = None
     restart_count: int = 0
     state: ContainerState = ContainerState()
     last_state: ContainerState = ContainerState()

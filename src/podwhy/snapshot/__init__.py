@@ -39,6 +39,8 @@ from podwhy.model import (
     StatefulSet,
     StorageClass,
 )
+from podwhy.model.service import Service
+from podwhy.snapshot.logs import LogStore
 
 # Snapshot attribute for each kind.
 ATTR = {
@@ -65,6 +67,7 @@ ATTR = {
     "PriorityClass": "priority_classes",
     "RuntimeClass": "runtime_classes",
     "PodDisruptionBudget": "pdbs",
+    "Service": "services",
 }
 CLUSTER_SCOPED = frozenset(
     {"Node", "Namespace", "PersistentVolume", "StorageClass", "CSINode", "CSIDriver", "PriorityClass", "RuntimeClass"}
@@ -108,6 +111,7 @@ class Snapshot:
     priority_classes: tuple[PriorityClass, ...]
     runtime_classes: tuple[RuntimeClass, ...]
     pdbs: tuple[PodDisruptionBudget, ...]
+    services: tuple[Service, ...]
 
     def __init__(
         self,
@@ -118,6 +122,7 @@ class Snapshot:
         source: SourceInfo | None = None,
         scope_namespace: str | None = None,
         described: Iterable[str] = (),
+        logs: LogStore | None = None,
     ) -> None:
         for kind, attr in ATTR.items():
             setattr(self, attr, tuple(objects.get(kind, ())))
@@ -129,6 +134,8 @@ class Snapshot:
         # Pods read from `kubectl describe` text (refs): their imagePullSecrets, affinity and schedulerName
         # were not printed, so they are unknown rather than empty.
         self.described: frozenset[str] = frozenset(described)
+        # (namespace, pod, container) -> the container's log, when the input carried one.
+        self.logs: LogStore = logs if logs is not None else LogStore()
 
     # ---- what is known -------------------------------------------------------------------
     def has(self, kind: str) -> bool:
@@ -224,7 +231,10 @@ class Snapshot:
             io = e.involved_object
             if io.uid:
                 by_uid[io.uid].append(e)
-            by_ref[ref_of(io.kind, io.namespace or e.metadata.namespace, io.name)].append(e)
+            # An event about a cluster-scoped object lives in a namespace anyway (client-go tools/record makeEvent
+            # puts it in `default`): its namespace says nothing about the object.
+            ns = "" if io.kind in CLUSTER_SCOPED else (io.namespace or e.metadata.namespace)
+            by_ref[ref_of(io.kind, ns, io.name)].append(e)
         for lst in (*by_uid.values(), *by_ref.values()):
             lst.sort(key=lambda ev: ev.last_seen)
         return dict(by_uid), dict(by_ref)
@@ -242,15 +252,17 @@ class Snapshot:
         by_uid = self._events_index[0]
         meta = obj.metadata
         named = self._named_events(getattr(obj, "kind", ""), meta.namespace, meta.name)
+        # The kubelet refers to its Node with the node's name as uid (pkg/kubelet/kubelet.go nodeRef, 1.x-1.35).
+        alias = meta.name if getattr(obj, "kind", "") == "Node" else None
         if meta.uid and meta.uid in by_uid:
             # Events of a previous object with the same name (other uid) are not about this one.
             uid_events = by_uid[meta.uid]
-            extra = [e for e in named if not e.involved_object.uid]
+            extra = [e for e in named if not e.involved_object.uid or (alias and e.involved_object.uid == alias)]
             if extra:
                 return sorted([*uid_events, *extra], key=lambda ev: ev.last_seen)
             return list(uid_events)
         if meta.uid:
-            return [e for e in named if not e.involved_object.uid or e.involved_object.uid == meta.uid]
+            return [e for e in named if not e.involved_object.uid or e.involved_object.uid in (meta.uid, alias)]
         return list(named)
 
     @cached_property

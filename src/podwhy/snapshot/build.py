@@ -80,7 +80,7 @@ def build_snapshot(decoded: Decoded, source: SourceInfo, *, scope_namespace: str
     objects.update({kind: list(v.values()) for kind, v in by_kind.items()})
     objects = {k: v for k, v in objects.items() if k in ATTR}
     return Snapshot(objects, loaded=decoded.loaded, notes=notes, source=source, scope_namespace=scope_namespace,
-                    described=decoded.described)
+                    described=decoded.described, logs=decoded.logs)
 
 
 __all__ = ["build_snapshot", "ref_of"]

@@ -92,6 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, status_body(404, "NotFound", "the server could not find the requested resource",
                                         {}))
             return
+        if what == "log":
+            self._log(*detail, query)
+            return
         if what == "object":
             res, ns, name = detail
             denied = api.forbidden(res, ns)
@@ -120,6 +123,34 @@ class _Handler(BaseHTTPRequestHandler):
             version = "meta.k8s.io/v1" if "as=Table;v=v1;g=meta.k8s.io" in accept else "meta.k8s.io/v1beta1"
             doc = table(res, doc, version)
         self._send(code, doc)
+
+    def _log(self, ns: str, pod: str, query: dict[str, str]) -> None:
+        """The pods/log subresource as kube-apiserver serves it (pkg/registry/core/pod/rest/log.go): text/plain,
+        `tailLines` then `limitBytes` applied; the kubelet's 400 for a container without a previous run
+        (pkg/kubelet/kubelet_pods.go validateContainerLogStatus)."""
+        rules = self.api.rules
+        container = query.get("container", "")
+        if "pods/log" in rules.forbid:
+            self._send(403, status_body(403, "Forbidden", f'pods "{pod}" is forbidden: User "{rules.user}" cannot get '
+                                        f'resource "pods/log" in API group "" in the namespace "{ns}"',
+                                        {"name": pod, "kind": "pods"}))
+            return
+        text = rules.logs.get(f"{ns}/{pod}/{container}")
+        if text is None:
+            self._send(400, status_body(400, "BadRequest", f'previous terminated container "{container}" in pod '
+                                        f'"{pod}" not found', {}))
+            return
+        lines = text.splitlines(keepends=True)
+        if query.get("tailLines", "").isdigit():
+            lines = lines[-int(query["tailLines"]):]
+        body = "".join(lines).encode()
+        if query.get("limitBytes", "").isdigit():
+            body = body[: int(query["limitBytes"])]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _client_cn(self) -> str | None:
         getpeercert = getattr(self.connection, "getpeercert", None)

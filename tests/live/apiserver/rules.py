@@ -40,6 +40,9 @@ class Rules:
     faults: list[Fault] = field(default_factory=list)
     # Items served instead of the recorded ones, by "<group-version>/<plural>" (e.g. "v1/pods").
     objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # `GET pods/<name>/log?previous=true`: the previous run's log by "<ns>/<pod>/<container>" (forbid
+    # "pods/log" to refuse it); a container not listed answers 400 as the kubelet does without a previous run.
+    logs: dict[str, str] = field(default_factory=dict)
     # Bodies larger than this are gzip-compressed when the client accepts it (kube-apiserver's
     # APIResponseCompression: k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/writers.go,
     # defaultGzipThresholdBytes = 128 KiB).

@@ -126,7 +126,7 @@ class FakeAPIServer:
         return None
 
     def route(self, path: str) -> tuple[str, Any]:
-        """("version"|"discovery"|"list"|"object"|"notfound", detail)."""
+        """("version"|"discovery"|"list"|"object"|"log"|"notfound", detail)."""
         if path == "/version":
             return "version", None
         if path in ("/api", "/apis"):
@@ -143,6 +143,8 @@ class FakeAPIServer:
         if not rest:
             return ("discovery", gv) if advertised(gv) else ("notfound", None)
         ns = None
+        if len(rest) == 5 and rest[0] == "namespaces" and rest[2] == "pods" and rest[4] == "log":
+            return "log", (rest[1], rest[3])
         if len(rest) in (3, 4) and rest[0] == "namespaces":
             ns, rest = rest[1], rest[2:]
         name = rest[1] if len(rest) == 2 else None

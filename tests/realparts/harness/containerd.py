@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,7 +182,11 @@ def start_containerd(
     sandbox_image: str,
     aliases: tuple[HostAlias, ...] = (),
     private_network: bool = False,
+    pid_namespace: bool = False,
 ) -> Containerd:
+    """`pid_namespace`: containerd as PID 1 of its own PID namespace, for a daemon that RUNS containers (their
+    shims leave containerd's process group on purpose; when this containerd dies the kernel kills every shim and
+    container of the namespace, so nothing outlives the test: harness/terminations.py)."""
     bin_dir = containerd_bin_dir(version)
     unshare, ip = require("unshare"), require("ip")
     work.mkdir(parents=True, exist_ok=True)
@@ -226,13 +231,16 @@ def start_containerd(
         unshare,
         "-m",
         *(["-n"] if private_network else []),
+        # --mount-proc: the shims and runc read /proc/<pid> with PIDs of the new namespace.
+        *(["-p", "--fork", "--kill-child", "--mount-proc"] if pid_namespace else []),
         "--propagation",
         "private",
         "sh",
         "-c",
         _LAUNCHER,
     ]
-    process = procs.start(f"containerd-{version}", argv, work / "containerd.log", env=env)
+    process = procs.start(f"containerd-{version}" + ("-runner" if pid_namespace else ""), argv,
+                          work / "containerd.log", env=env)
     daemon = Containerd(
         version=version,
         work=work,
@@ -241,6 +249,13 @@ def start_containerd(
         private_network=private_network,
         aliases=aliases,
     )
+
+    wait_serving(daemon, version, daemon.stop)
+    return daemon
+
+
+def wait_serving(daemon: Containerd, version: str, cleanup: Callable[[], None]) -> None:
+    """Until the CRI socket answers Version with the expected release; `cleanup` runs if it never does."""
 
     def answers() -> bool:
         if not daemon.socket.exists():
@@ -252,11 +267,10 @@ def start_containerd(
         return True
 
     try:
-        procs.wait_until("CRI Version answers", answers, process, timeout=30)
+        procs.wait_until("CRI Version answers", answers, daemon.process, timeout=30)
         served = daemon.server_version()
         if not served.startswith(version + "."):
             raise RuntimeError(f"expected containerd {version}, the socket serves {served}")
     except BaseException:
-        daemon.stop()
+        cleanup()
         raise
-    return daemon

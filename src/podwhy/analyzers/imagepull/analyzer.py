@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from podwhy.analyzers.base import Context, StuckContainer, Work
-from podwhy.analyzers.evidence import from_event, from_waiting
+from podwhy.analyzers.evidence import about_container, from_event, from_waiting
 from podwhy.analyzers.imagepull import pullsecrets, tags
 from podwhy.analyzers.imagepull.case import (
     AUTHISH,
@@ -100,24 +100,16 @@ def _same_image(a: str, b: str) -> bool:
 
 
 def _events_for_container(c: StuckContainer, events: list[Event], pulls: list[StuckContainer]) -> list[Event]:
-    out = []
-    for e in events:
-        fp = e.involved_object.field_path
-        if fp:
-            if fp == c.field_path:
-                out.append(e)
-            continue
+    def unlabelled(e: Event) -> bool:
         m = _QUOTED_IMAGE.search(e.message)
         if m:
             img = m.group(1)
-            if _same_image(img, c.image) or (len(pulls) == 1 and not any(_same_image(img, o.image) for o in pulls)):
-                out.append(e)
-            continue
+            return _same_image(img, c.image) or (len(pulls) == 1 and not any(_same_image(img, o.image) for o in pulls))
         # No container named and no image quoted: take it only if it reads as a pull error (not, say,
         # `Back-off restarting failed container` of a sibling container).
-        if len(pulls) == 1 and (e.reason == SECRET_EVENT or classify(e.message).code != UNKNOWN):
-            out.append(e)
-    return out
+        return len(pulls) == 1 and (e.reason == SECRET_EVENT or classify(e.message).code != UNKNOWN)
+
+    return about_container(events, c.field_path, unlabelled)
 
 
 # ------------------------------------------------------------------------------------------------------

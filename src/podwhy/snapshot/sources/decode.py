@@ -21,6 +21,7 @@ import msgspec
 
 from podwhy.errors import SnapshotError
 from podwhy.model.kinds import BY_KIND, EVENTS_V1, IGNORED_KINDS, KindInfo
+from podwhy.snapshot.logs import LogStore
 
 
 @contextmanager
@@ -110,10 +111,13 @@ class Decoded:
     # Refs (Kind/ns/name) of pods rebuilt from `kubectl describe` text: fields describe does not print
     # (imagePullSecrets, affinity, schedulerName) are unknown for them, not empty.
     described: set[str] = field(default_factory=set)
+    # (namespace, pod, container) -> log, read when a finding quotes it (snapshot/logs.py).
+    logs: LogStore = field(default_factory=LogStore)
 
     def extend(self, other: Decoded) -> None:
         self.objects.extend(other.objects)
         self.described |= other.described
+        self.logs.update(other.logs)
         self.loaded |= other.loaded
         self.notes.extend(other.notes)
         for k, v in other.ignored.items():

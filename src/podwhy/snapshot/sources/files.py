@@ -362,6 +362,25 @@ def _load_dir(files: list[Path]) -> Decoded:
     return out
 
 
+def _locate_logs(root: Path, files: list[Path], out: Decoded) -> None:
+    """Where a directory's container logs are (snapshot/logs.py reads one only when a finding quotes it): a dump's
+    `<ns>/<pod>/logs.txt`; a support bundle's `cluster-resources/pods/logs/<ns>/<pod>/<c>[-previous].log`
+    (replicatedhq/troubleshoot pkg/collect/cluster_resources.go, for the pods it finds unhealthy); a must-gather's
+    `namespaces/<ns>/pods/<pod>/<c>/<c>/logs/{current,previous}.log` (openshift/must-gather gather_core_pods). The
+    roots come from the files already walked: no second walk of the tree."""
+    if is_dump_dir(root):
+        out.logs.add_dump_root(root)
+        return
+    for f in files:
+        parts = f.parts
+        if "cluster-resources" in parts:
+            i = len(parts) - 1 - parts[::-1].index("cluster-resources")
+            out.logs.add_bundle_root(Path(*parts[:i]))
+        elif "namespaces" in parts:
+            i = len(parts) - 1 - parts[::-1].index("namespaces")
+            out.logs.add_gather_root(Path(*parts[:i]))
+
+
 def load_paths(paths: list[str], stdin: BinaryIO | None = None,
                now: datetime | None = None) -> tuple[Decoded, str, str]:
     """Read every path ('-' = stdin). Returns (decoded, source kind 'files'|'dump', detail).
@@ -377,6 +396,8 @@ def load_paths(paths: list[str], stdin: BinaryIO | None = None,
                 part = decode_bytes(data, "<stdin>", now=now)
                 kinds.add("dump" if b"==== START logs for " in data else "files")
                 out.extend(part)
+                if b"==== START logs for " in data:
+                    out.logs.add_inline(data, "<stdin>")
                 continue
             p = Path(raw)
             if not p.exists():
@@ -387,8 +408,12 @@ def load_paths(paths: list[str], stdin: BinaryIO | None = None,
                     raise SnapshotError("directory holds no .json/.yaml/.yml files", path=raw)
                 kinds.add("dump" if is_dump_dir(p) else "files")
                 out.extend(_load_dir(files))
+                _locate_logs(p, files, out)
             else:
                 kinds.add("files")
-                out.extend(_decode_file(p, _read(p), raw, Path(os.path.abspath(p)).parts, lenient=False, now=now))
+                data = _read(p)
+                out.extend(_decode_file(p, data, raw, Path(os.path.abspath(p)).parts, lenient=False, now=now))
+                if b"==== START logs for " in data:
+                    out.logs.add_inline(data, raw)
     kind = "dump" if kinds == {"dump"} else "files"
     return out, kind, ", ".join(paths)

@@ -17,8 +17,9 @@ from typing import Any
 from podwhy.snapshot.sources.describe.layout import Node, columns
 
 _AGE_PART = re.compile(r"(\d+)([smhdy])")
-_AGE = re.compile(r"^(?:\d+[smhdy])+$")
-_REPEAT = re.compile(r"^(?P<last>\S+) \(x(?P<count>\d+) over (?P<first>\S+)\)$")
+# At most 12 digits a part (a number of 5,000 digits is not an age, and int() refuses it).
+_AGE = re.compile(r"^(?:\d{1,12}[smhdy])+$")
+_REPEAT = re.compile(r"^(?P<last>\S+) \(x(?P<count>\d{1,12}) over (?P<first>\S+)\)$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "y": 365 * 86400}
 _ROW = re.compile(r"^(?P<type>Normal|Warning)\s+(?P<reason>\S+)\s+(?P<age>\S+(?: \(x\d+ over \S+\))?)\s+"
                   r"(?P<source>\S+?(?:, \S+)?)\s+(?P<message>.*)$")
@@ -36,8 +37,12 @@ def rfc3339(t: datetime) -> str:
 
 
 def time_before(anchor: datetime, age: str) -> str | None:
+    """The time `age` before the anchor; None for no age, or one that goes past year 1."""
     s = age_seconds(age)
-    return None if s is None else rfc3339(anchor - timedelta(seconds=s))
+    try:
+        return None if s is None else rfc3339(anchor - timedelta(seconds=s))
+    except OverflowError:
+        return None
 
 
 def events(section: Node | None, involved: dict[str, Any], anchor: datetime) -> list[dict[str, Any]]:

@@ -183,6 +183,7 @@ def parse_tree(lines: list[str]) -> Node:
     table_owner: Node | None = None
     table_indent = 0
     last: Node | None = None
+    last_row: Node | None = None  # the node whose rows took the line before (a list item, a command's argument)
     for n, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
@@ -195,10 +196,21 @@ def parse_tree(lines: list[str]) -> Node:
                 table_owner.wrap = width
                 continue
             table_owner = None
+        m = _KEY.match(body)
+        if indent == 0 and last is not None and (m is None or not _known(m.group("key"))):
+            # A column-0 line that is not a key (kubectl starts only keys at column 0): a wrapped piece of the line
+            # before, a key's value or a row. The nesting stays: the lines after it go where they belong.
+            sep = glue(before, width)
+            piece = raw if not sep else body
+            if last_row is not None:
+                last_row.rows[-1] = f"{last_row.rows[-1]}{sep}{piece}"
+            else:
+                _join(last, piece, sep)
+            continue
+        last_row = None
         while len(stack) > 1 and stack[-1].indent >= indent:
             stack.pop()
         parent = stack[-1]
-        m = _KEY.match(body)
         free = parent.key in FREE_FORM and indent > parent.indent
         if m is not None and (free or _known(m.group("key"))):
             node = Node(m.group("key"), (m.group("value") or "").strip(), indent, n, wrap=width)
@@ -211,17 +223,13 @@ def parse_tree(lines: list[str]) -> Node:
             parent.table.append(raw)
             parent.wrap = width
             continue
-        if parent is root and last is not None:
-            # A column-0 line that is not a key: a wrapped piece of the previous line's value.
-            sep = glue(before, width)
-            _join(last, raw if not sep else body, sep)
-            continue
         if parent.value and not parent.children and not parent.rows and parent.key not in FREE_FORM \
                 and parent.key not in _MULTI:
             sep = glue(before, width)
             _join(parent, raw if not sep else body, sep)
             continue
         parent.rows.append(body)
+        last_row = parent
     return root
 
 

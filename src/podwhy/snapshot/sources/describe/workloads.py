@@ -18,9 +18,10 @@ from podwhy.snapshot.sources.describe.pod import container_specs, labels, object
 Obj = dict[str, Any]
 
 _MODES = {"RWO": "ReadWriteOnce", "ROX": "ReadOnlyMany", "RWX": "ReadWriteMany", "RWOP": "ReadWriteOncePod"}
-_RS_REPLICAS = re.compile(r"^(?P<current>\d+) current / (?P<desired>\d+) desired")
-_DEPLOY_REPLICAS = re.compile(r"^(?P<desired>\d+) desired \| (?P<updated>\d+) updated \| (?P<total>\d+) total \| "
-                              r"(?P<available>\d+) available \| (?P<unavailable>\d+) unavailable")
+_RS_REPLICAS = re.compile(r"^(?P<current>\d{1,10}) current / (?P<desired>\d{1,10}) desired")
+_DEPLOY_REPLICAS = re.compile(r"^(?P<desired>\d{1,10}) desired \| (?P<updated>\d{1,10}) updated \| "
+                              r"(?P<total>\d{1,10}) total \| (?P<available>\d{1,10}) available \| "
+                              r"(?P<unavailable>\d{1,10}) unavailable")
 
 
 def _selector(root: Node) -> Obj:

@@ -37,6 +37,7 @@ from podwhy.model.kinds import EVENTS_V1, KINDS
 from podwhy.snapshot import Snapshot, SourceInfo
 from podwhy.snapshot.build import build_snapshot
 from podwhy.snapshot.sources.decode import Decoded, gc_paused
+from podwhy.snapshot.sources.live import podlogs
 from podwhy.snapshot.sources.live.client import WORKERS, Client, Failed
 from podwhy.snapshot.sources.live.config import Cluster, configure
 from podwhy.snapshot.sources.live.lister import Lister, Progress
@@ -120,25 +121,28 @@ def load_live(*, kubeconfig: str | None = None, context: str | None = None, name
     lister = Lister(client, bar)
     notes = _tls_notes(cluster)
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="podwhy-list")
+    decoded = Decoded()
     try:
         _preflight(client)
         plan = (*KINDS, EVENTS_V1)
         with gc_paused():
             results = list(pool.map(lambda info: lister.list_kind(info, scope, cluster.namespace), plan))
+        pods = next(r for r in results if r.info.kind == "Pod")
+        if pods.decoded is None:
+            raise no_pods(cluster, pods, timeout, scope or cluster.namespace)
+        for r in results:
+            if r.decoded is not None:
+                decoded.extend(r.decoded)
+        in_scope = [o for k, o in decoded.objects if k == "Pod" and (scope is None or o.metadata.namespace == scope)]
+        log_notes = podlogs.read(client, podlogs.wanted(in_scope), decoded.logs)
     finally:
         # On Ctrl-C, lists not yet started are dropped; those in flight end within their timeout.
         pool.shutdown(wait=False, cancel_futures=True)
         bar.clear()
         client.close()
 
-    pods = next(r for r in results if r.info.kind == "Pod")
-    if pods.decoded is None:
-        raise no_pods(cluster, pods, timeout, scope or cluster.namespace)
-    decoded = Decoded()
-    for r in results:
-        if r.decoded is not None:
-            decoded.extend(r.decoded)
     notes.extend(notes_for(results, cluster, scope))
+    notes.extend(log_notes)
     confined = {r.namespace for r in results if r.info.namespaced and r.decoded is not None and r.namespace}
     scope_namespace = next(iter(confined)) if confined else None
     with gc_paused():

@@ -153,11 +153,16 @@ class Client:
             headers["Authorization"] = str(auth["value"])
         return headers
 
-    def get_once(self, path: str, query: dict[str, str] | None = None) -> bytes:
+    def get_once(self, path: str, query: dict[str, str] | None = None, *, accept: str | None = None) -> bytes:
+        """`accept`: the Accept header instead of JSON (pods/log answers text/plain; client-go's Stream sends
+        `application/json, */*`)."""
         url = self.cluster.server + path + (("?" + urlencode(query)) if query else "")
         timeout = urllib3.Timeout(connect=self.timeout, read=self.timeout)
+        headers = self._headers()
+        if accept is not None:
+            headers["Accept"] = accept
         try:
-            resp = self._pool.request("GET", url, headers=self._headers(), timeout=timeout, retries=False,
+            resp = self._pool.request("GET", url, headers=headers, timeout=timeout, retries=False,
                                       redirect=False, preload_content=False)
         except u3e.HTTPError as exc:
             raise _transport_failure(exc, self.timeout) from None
