@@ -93,6 +93,24 @@ def terminating(deleted: str) -> str:
         spec="nodeName: node-1", status=RUNNING.replace("{", "{{").replace("}", "}}").format())
 
 
+SIDECAR = """
+apiVersion: v1
+kind: Pod
+metadata: {{name: a, namespace: default, uid: uid-a, creationTimestamp: "2026-11-20T09:00:00Z"}}
+spec:
+  nodeName: node-1
+  initContainers: [{{name: proxy, image: envoy:1.31, restartPolicy: {policy}}}]
+  containers: [{{name: app, image: nginx:1.27}}]
+status:
+  phase: {phase}
+  conditions: [{{type: PodScheduled, status: "True"}}]
+  initContainerStatuses:
+  - name: proxy
+    image: envoy:1.31
+    restartCount: 4
+    state: {{waiting: {{reason: CrashLoopBackOff, message: "back-off 1m20s restarting failed container=proxy"}}}}
+    lastState: {{terminated: {{reason: Error, exitCode: 1, finishedAt: "2026-11-20T09:58:00Z"}}}}
+"""
 # Each threshold at its boundary (NOW is 10:00): the default Options, then a lowered one.
 LIFECYCLE = [
     pytest.param(pod("a", WAITING.format(reason="CrashLoopBackOff", message="back-off 10s restarting failed container=app",
@@ -119,6 +137,10 @@ LIFECYCLE = [
     pytest.param(pod("a", "  phase: Failed\n  reason: Evicted\n  message: 'The node was low on resource: memory. '\n"),
                  Options(), [("Pod/default/a", "Evicted")], id="evicted-pod"),
     pytest.param(pod("a", "  phase: Failed\n  reason: Error\n"), Options(), [], id="failed-pod-is-done-not-stuck"),
+    pytest.param(SIDECAR.format(policy="Always", phase="Running"), Options(), [("Pod/default/a", "CrashLoopBackOff")],
+                 id="a-sidecar-crash-loop-is-no-init-status"),
+    pytest.param(SIDECAR.format(policy="null", phase="Pending"), Options(),
+                 [("Pod/default/a", "Init:CrashLoopBackOff")], id="an-init-container-crash-loop-is-init-status"),
 ]
 
 

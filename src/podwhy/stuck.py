@@ -124,7 +124,9 @@ def pod_work(snap: Snapshot, pod: Pod, now: datetime, opts: Options, *, force: b
         if first.reason in LIFECYCLE_REASONS:
             # kubectl's STATUS column: `Init:CrashLoopBackOff`, `Init:Error`; a container Running between crashes
             # shows as Running with its RESTARTS count.
-            work.state = ("Init:" if first.role == "initContainer" else "") + first.reason
+            # A sidecar (an init container with restartPolicy Always, KEP-753) runs beside the others: no prefix.
+            init = first.role == "initContainer" and not (first.spec is not None and first.spec.restart_policy == "Always")
+            work.state = ("Init:" if init else "") + first.reason
         work.summary = first.message
     elif unscheduled:
         work.unscheduled = True
