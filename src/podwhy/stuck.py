@@ -30,6 +30,8 @@ STUCK_REASONS = frozenset({
 # Reasons the lifecycle analyzer reads (analyzers/lifecycle): the container started, or tried to.
 LIFECYCLE_REASONS = frozenset({"CrashLoopBackOff", "RunContainerError", "CreateContainerError", "Running", "Error",
                                "Completed", "OOMKilled", "StartError", "ContainerCannotRun"})
+# Job Failed reasons that mean its pods failed (pkg/controller/job/job_controller.go, batch/v1 JobReason*).
+JOB_POD_FAILURES = frozenset({"BackoffLimitExceeded", "PodFailurePolicy", "FailedIndexes", "MaxFailedIndexesExceeded"})
 # A terminated container's reason as kubectl's STATUS shows it between two restarts.
 _TERMINATED_SHOWN = frozenset({"Error", "Completed", "OOMKilled", "StartError", "ContainerCannotRun"})
 # Waiting reasons that are normal for a while, stuck after a threshold.
@@ -259,7 +261,18 @@ def _have(obj: Any) -> int:
 
 def controller_work(snap: Snapshot, obj: Any, now: datetime) -> Work | None:
     """A controller that failed to create pods (FailedCreate event or ReplicaFailure condition) or has
-    fewer pods than it wants."""
+    fewer pods than it wants; a Job that failed because its pods did (condition Failed, reason
+    BackoffLimitExceeded / PodFailurePolicy / FailedIndexes: pkg/controller/job/job_controller.go, 1.2x-1.35)."""
+    if obj.kind == "Job":
+        failed = next((c for c in obj.status.conditions if c.type == "Failed" and c.status == "True"), None)
+        if failed is not None:
+            if failed.reason not in JOB_POD_FAILURES:
+                return None  # DeadlineExceeded and the like: the Job ended by design, not because its pods crashed
+            meta = obj.metadata
+            work = Work(kind="Job", namespace=meta.namespace, name=meta.name, obj=obj, state="Failed",
+                        summary=f"{failed.reason}: {failed.message}")
+            work.owners = [f"{k}/{meta.namespace}/{n}" for k, n, _ in snap.owner_chain(obj)]
+            return work
     desired = _desired(obj)
     if desired == 0:
         return None

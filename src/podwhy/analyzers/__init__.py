@@ -69,7 +69,9 @@ _LIFECYCLE_REASONS = frozenset({"CrashLoopBackOff", "RunContainerError", "Create
 _LIFECYCLE_STATES = frozenset({"Terminating", "Evicted", "NotReady"})
 
 
-def _lifecycle(ctx: Context, work: Work) -> bool:  # lifecycle.analyzer.applies
+def _lifecycle(ctx: Context, work: Work) -> bool:  # lifecycle.analyzer.applies, and a Job that failed
+    if work.kind == "Job":
+        return work.state == "Failed"
     return work.pod is not None and (work.state in _LIFECYCLE_STATES
                                      or any(c.reason in _LIFECYCLE_REASONS for c in work.containers))
 
@@ -97,7 +99,7 @@ REGISTRY: tuple[Entry, ...] = (
     Entry("volumes", "podwhy.analyzers.volumes", "ANALYZER", ("Pod",), _volumes),
     Entry("scheduling", "podwhy.analyzers.scheduling", "ANALYZER", ("Pod",), _scheduling),
     Entry("starting", "podwhy.analyzers.workloads", "STARTING", ("Pod",), _starting),
-    Entry("lifecycle", "podwhy.analyzers.lifecycle", "ANALYZER", ("Pod",), _lifecycle),
+    Entry("lifecycle", "podwhy.analyzers.lifecycle", "ANALYZER", ("Pod", "Job"), _lifecycle),
     Entry("failedcreate", "podwhy.analyzers.workloads", "FAILEDCREATE", CONTROLLERS, _always),
     Entry("fallback", "podwhy.analyzers.fallback", "ANALYZER", ("Pod", *CONTROLLERS), _always),
 )

@@ -12,4 +12,4 @@ def analyze(ctx: Context, work: Work) -> None:
     analyzer.analyze(ctx, work)
 
 
-ANALYZER = Analyzer(name="lifecycle", analyze=analyze)
+ANALYZER = Analyzer(name="lifecycle", analyze=analyze, kinds=("Pod", "Job"))

@@ -66,6 +66,11 @@ def _ready_views(work: Work, have: list[View]) -> list[View]:
 
 
 def analyze(ctx: Context, work: Work) -> None:
+    if work.kind == "Job" and work.state == "Failed":
+        from podwhy.analyzers.lifecycle import jobs
+
+        jobs.analyze(ctx, work)
+        return
     pod = work.pod
     if pod is None or not applies(work):
         return
