@@ -51,7 +51,9 @@ def render(report: Report, *, color: bool = False, width: int = 80, **_: Any) ->
     con = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False,
                   emoji=False, soft_wrap=False, color_system="standard" if color else None)
     pods = sum(1 for s in report.subjects if s.kind == "Pod")
-    ctrls = len(report.subjects) - pods
+    # A Job whose pods failed (state Failed) is no controller failing to create pods: counted apart.
+    jobs = sum(1 for s in report.subjects if s.kind == "Job" and s.state == "Failed")
+    ctrls = len(report.subjects) - pods - jobs
     head = Text("podwhy: ", style="bold")
     if not report.subjects:
         head.append(f"nothing stuck ({report.examined} pod(s) examined)", style="bold green")
@@ -59,6 +61,8 @@ def render(report: Report, *, color: bool = False, width: int = 80, **_: Any) ->
         head.append(f"{pods} stuck pod(s)", style="bold red" if pods else "")
         if ctrls:
             head.append(f", {ctrls} controller(s) failing to create pods", style="bold red")
+        if jobs:
+            head.append(f", {jobs} failed Job(s)", style="bold red")
         head.append(f" ({report.examined} pod(s) examined)")
     _para(con, head, 0, 8)
     _para(con, _t(f"source: {report.source.kind} {report.source.detail}", "dim"), 0, 8)

@@ -82,3 +82,12 @@ def test_failed_job(case: Case) -> None:
         assert first.cause.startswith(f"Job nightly failed ({case.reason}) after 2 failed pod(s); in the last one, "
                                       "nightly-2: ")
         assert first.fix is not None and case.fix_words in " ".join([first.fix.summary, *first.fix.commands])
+
+
+def test_the_text_headline_counts_a_failed_job_apart_from_controllers_failing_to_create_pods() -> None:
+    from podwhy.render.text import render
+
+    text = JOB.format(reason="BackoffLimitExceeded", message="Job has reached the specified backoff limit") \
+        + POD.format(n=1, term="Error", code=1)
+    head = render(diagnose_yaml(text), width=200).splitlines()[0]
+    assert head == "podwhy: 0 stuck pod(s), 1 failed Job(s) (1 pod(s) examined)"
