@@ -97,3 +97,45 @@ def test_rbac_in_the_way_of_a_pull_pod(serve: Serve, tmp_path: Path, rules: Rule
     assert [(f["code"], f["confidence"]) for s in got.report["subjects"] for f in s["findings"]] == [
         ("image.not-found-or-unauthorized", "likely")]
     assert "/api/v1/pods" not in _paths(api)
+
+
+CRASH = {"metadata": {"name": "api-1", "namespace": "team-a", "uid": "5d1e7c9a-2b4f-4e6a-8c0d-1f3b5a7c9e2d",
+                      "creationTimestamp": "2024-10-01T11:00:00Z"},
+         "spec": {"nodeName": "worker-2", "restartPolicy": "Always",
+                  "containers": [{"name": "app", "image": "registry.example.com/team-a/api:3.1",
+                                  "resources": {"limits": {"memory": "128Mi"}, "requests": {"memory": "128Mi"}}}]},
+         "status": {"phase": "Running", "conditions": [{"type": "PodScheduled", "status": "True"}],
+                    "containerStatuses": [{
+                        "name": "app", "image": "registry.example.com/team-a/api:3.1", "restartCount": 5,
+                        "state": {"waiting": {"reason": "CrashLoopBackOff",
+                                              "message": "back-off 2m40s restarting failed container=app pod=api-1"}},
+                        "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137,
+                                                     "startedAt": "2024-10-01T11:58:00Z",
+                                                     "finishedAt": "2024-10-01T11:58:30Z",
+                                                     "containerID": "containerd://abc"}}}]}}
+
+
+def test_a_crash_looping_pod_reads_only_its_objects_and_finds_what_a_scan_finds(serve: Serve, tmp_path: Path) -> None:
+    api = serve(Rules(objects={"v1/pods": [CRASH]}, logs={"team-a/api-1/app": "allocating\nKilled\n"}))
+    kubeconfig = str(write_kubeconfig(tmp_path / "kubeconfig", api.url, namespace="team-a"))
+    one = run("pod", "api-1", "-n", "team-a", "--kubeconfig", kubeconfig, "-o", "json", "--now", NOW)
+    paths = [
+        "/version",
+        "/api/v1/namespaces/team-a/pods/api-1",
+        "/api/v1/namespaces/team-a/events?fieldSelector=involvedObject.kind=Pod,involvedObject.name=api-1",
+        "/api/v1/nodes/worker-2",
+        "/api/v1/events?fieldSelector=involvedObject.kind=Node,involvedObject.name=worker-2",
+        "/api/v1/namespaces/team-a/services",
+        "/api/v1/namespaces/team-a/secrets",
+        "/api/v1/namespaces/team-a/pods/api-1/log?container=app&previous=true&tailLines=200&limitBytes=65536",
+    ]
+    assert sorted(_paths(api)) == sorted(paths)
+    assert set(api.methods) == {"GET"}
+    full = run("scan", "-n", "team-a", "--kubeconfig", kubeconfig, "-o", "json", "--now", NOW)
+    mine = next(s for s in one.report["subjects"] if s["name"] == "api-1")
+    theirs = next(s for s in full.report["subjects"] if s["name"] == "api-1")
+    assert (one.code, mine) == (full.code, theirs)
+    assert mine["findings"][0]["code"] == "crash.oom-killed"
+    assert one.notes == ["read only what this pod's diagnosis needs (8 requests: the pod, its events, node and the "
+                         "node's events, owners, the namespace's Services and Secrets, previous logs); other pods are "
+                         "in `podwhy scan`"]

@@ -628,3 +628,18 @@ def test_the_oom_kill_is_the_cgroups(lifecycle: Observed) -> None:
     assert limit == 16 * 1024 * 1024
     assert ("OOMKilled", 137, "") in [(t.get("reason"), t.get("exitCode"), t.get("message", ""))
                                       for t in _terminations([pod], "app")]
+
+
+@pytest.mark.parametrize("pod", ["exit-one", "no-shebang", "root-image", "readiness", "init-fails", "emptydir-full"])
+def test_podwhy_pod_reads_only_that_pod_and_says_the_same(lifecycle: Observed, pod: str) -> None:
+    """`podwhy pod NAME` live on one of these pods reads only what its diagnosis needs (live/onepod.py: the pod, its
+    events, node, owners, the namespace's Services and Secrets, previous logs) and names the same first cause as
+    the scan did: a state that stays (a crash loop's exit code, a readiness failure, a refused start, an eviction)."""
+    scenario = next(s for s in SCENARIOS if s.pod == pod)
+    c = lifecycle.kubelet.cluster
+    proc = c.podwhy("pod", pod, "-n", LNS, "-o", "json", *PODWHY_OPTIONS, kubeconfig=_reader(c))
+    assert proc.returncode == 1, f"podwhy pod {pod}: rc {proc.returncode}: {proc.stderr}"
+    report = json.loads(proc.stdout)
+    [subject] = report["subjects"]
+    assert subject["findings"][0]["code"] == scenario.code, json.dumps(subject, indent=1)[:4000]
+    assert any(n.startswith("read only what this pod's diagnosis needs") for n in report["notes"]), report["notes"]

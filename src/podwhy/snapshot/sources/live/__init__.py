@@ -153,8 +153,8 @@ def load_live(*, kubeconfig: str | None = None, context: str | None = None, name
 
 def load_live_pod(name: str, *, kubeconfig: str | None = None, context: str | None = None,
                   namespace: str | None = None, timeout: float = 30.0) -> tuple[Snapshot, str] | None:
-    """`podwhy pod NAME` for a pod stuck pulling: only what its diagnosis reads (live/onepod.py), or None
-    when that does not apply (then `load_live` reads everything)."""
+    """`podwhy pod NAME` for a pod stuck pulling, or started and failing: only what its diagnosis reads
+    (live/onepod.py), or None when that does not apply (then `load_live` reads everything)."""
     cluster = configure(kubeconfig, context)
     ns = namespace or cluster.namespace
     client = Client(cluster, timeout)
@@ -168,10 +168,15 @@ def load_live_pod(name: str, *, kubeconfig: str | None = None, context: str | No
         client.close()
     if got is None:
         return None
-    decoded, requests = got
-    notes.append(f"read only what this pod's image-pull diagnosis needs ({requests} requests: the pod, its events, "
-                 "node, ServiceAccount, pull secrets and owners); evidence from other pods (the same image or "
-                 "registry failing elsewhere) is in `podwhy scan`")
+    decoded, requests, kind = got
+    if kind == "pull":
+        notes.append(f"read only what this pod's image-pull diagnosis needs ({requests} requests: the pod, its events, "
+                     "node, ServiceAccount, pull secrets and owners); evidence from other pods (the same image or "
+                     "registry failing elsewhere) is in `podwhy scan`")
+    else:
+        notes.append(f"read only what this pod's diagnosis needs ({requests} requests: the pod, its events, node and "
+                     "the node's events, owners, the namespace's Services and Secrets, previous logs); other pods "
+                     "are in `podwhy scan`")
     with gc_paused():
         snap = build_snapshot(decoded, SourceInfo("live", f"{cluster.context} ({cluster.server})"),
                               scope_namespace=ns, extra_notes=notes)
