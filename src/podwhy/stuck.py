@@ -27,13 +27,14 @@ STUCK_REASONS = frozenset({
     # ErrCrashLoopBackOff, 1.3-1.35): it has itself declared the loop, so it counts at once.
     "CrashLoopBackOff",
 })
-# Reasons the lifecycle analyzer reads (analyzers/lifecycle): the container started, or tried to.
-LIFECYCLE_REASONS = frozenset({"CrashLoopBackOff", "RunContainerError", "CreateContainerError", "Running", "Error",
-                               "Completed", "OOMKilled", "StartError", "ContainerCannotRun"})
+# A terminated container's reason as kubectl's STATUS shows it between two restarts.
+TERMINATED_SHOWN = frozenset({"Error", "Completed", "OOMKilled", "StartError", "ContainerCannotRun"})
+# Reasons the lifecycle analyzer reads (analyzers/lifecycle): the container started, or tried to; "Running" is a
+# container Running again after restarts.
+LIFECYCLE_REASONS = frozenset({"CrashLoopBackOff", "RunContainerError", "CreateContainerError", "Running",
+                               *TERMINATED_SHOWN})
 # Job Failed reasons that mean its pods failed (pkg/controller/job/job_controller.go, batch/v1 JobReason*).
 JOB_POD_FAILURES = frozenset({"BackoffLimitExceeded", "PodFailurePolicy", "FailedIndexes", "MaxFailedIndexesExceeded"})
-# A terminated container's reason as kubectl's STATUS shows it between two restarts.
-_TERMINATED_SHOWN = frozenset({"Error", "Completed", "OOMKilled", "StartError", "ContainerCannotRun"})
 # Waiting reasons that are normal for a while, stuck after a threshold.
 SLOW_REASONS = frozenset({"ContainerCreating", "PodInitializing"})
 PULL_REASONS = frozenset({
@@ -102,7 +103,7 @@ def pod_work(snap: Snapshot, pod: Pod, now: datetime, opts: Options, *, force: b
                     and (st.restart_count >= 1 or term.exit_code != 0):
                 # Between two crashes: the kubelet writes state.terminated after each exit and CrashLoopBackOff only
                 # at its next sync, 1-15 s later (seen on kubelet v1.34.4, tests/realcluster/test_kubelet_lifecycle).
-                shown = term.reason if term.reason in _TERMINATED_SHOWN else "Error"
+                shown = term.reason if term.reason in TERMINATED_SHOWN else "Error"
                 stuck.append(StuckContainer(name=st.name, role=role, image=image, reason=shown,
                                             message=term.message, spec=spec))
             elif st.state.running is not None and _restarting(st, now, opts):

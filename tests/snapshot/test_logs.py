@@ -95,8 +95,8 @@ def test_a_name_from_the_input_never_leaves_the_directory(tmp_path: Path, name: 
 def test_only_the_tail_is_kept_and_lines_are_bounded() -> None:
     store = LogStore()
     body = "".join(f"line {i}\n" for i in range(MAX_LINES + 50)) + "x" * (MAX_LINE * 3) + "\n"
-    store.add_inline(f"==== START logs for container app of pod shop/web-1 ====\n{body}"
-                     "==== END logs for container app of pod shop/web-1 ====\n".encode(), "<stdin>")
+    store.add_inline(sections(f"==== START logs for container app of pod shop/web-1 ====\n{body}"
+                              "==== END logs for container app of pod shop/web-1 ====\n".encode()), "<stdin>")
     log = store.get(("shop", "web-1", "app"))
     assert log is not None
     assert (len(log.lines), log.truncated, len(log.lines[-1]), log.lines[0]) == (MAX_LINES, True, MAX_LINE, "line 51")

@@ -15,17 +15,31 @@ from pathlib import Path
 
 from podwhy.model.logs import ContainerLog, tail
 
-_SECTION = re.compile(rb"^==== START logs for container (?P<c>\S+) of pod (?P<ns>[^/\s]+)/(?P<pod>\S+) ====\r?\n"
-                      rb"(?P<body>.*?)^==== END logs for container (?P=c) of pod (?P=ns)/(?P=pod) ====[^\n]*(?:\n|$)",
-                      re.M | re.S)
+# A whole section, whatever its header says (stripped from the JSON documents around it)...
+_SECTION = re.compile(rb"^==== START logs for [^\n]*\n(?P<body>.*?)^==== END logs for [^\n]*(?:\n|$)", re.M | re.S)
+# ... and the header that names the container (`==== START logs for container %s of pod %s/%s ====`).
+_HEADER = re.compile(rb"==== START logs for container (?P<c>\S+) of pod (?P<ns>[^/\s]+)/(?P<pod>\S+) ====")
 # A log file larger than this is read from its end only.
 MAX_READ = 1 << 20
 Key = tuple[str, str, str]
 
 
+def split_sections(data: bytes) -> tuple[bytes, dict[Key, bytes]]:
+    """(the data without its log sections, each section's body by container): one pass over a dump's stdout."""
+    found: dict[Key, bytes] = {}
+
+    def take(m: re.Match[bytes]) -> bytes:
+        h = _HEADER.match(m.group(0))
+        if h is not None:
+            key = (h["ns"].decode(errors="replace"), h["pod"].decode(errors="replace"), h["c"].decode(errors="replace"))
+            found[key] = m["body"]
+        return b""
+
+    return _SECTION.sub(take, data), found
+
+
 def sections(data: bytes) -> dict[Key, bytes]:
-    return {(m["ns"].decode(errors="replace"), m["pod"].decode(errors="replace"), m["c"].decode(errors="replace")):
-            m["body"] for m in _SECTION.finditer(data)}
+    return split_sections(data)[1]
 
 
 class LogStore:
@@ -34,6 +48,7 @@ class LogStore:
     def __init__(self) -> None:
         self._logs: dict[Key, ContainerLog | None] = {}
         self._inline: dict[Key, tuple[str, bytes]] = {}
+        # Found on first use: a dump's logs.txt by (namespace, pod), another layout's file by container.
         self._pod_files: dict[tuple[str, str], Path] = {}
         # Directories whose per-container log files are looked for when asked (no walk of 150,000 files):
         # a dump's `<root>/<ns>/<pod>/logs.txt`; a support bundle's `<root>/cluster-resources/pods/logs/<ns>/<pod>/`;
@@ -41,23 +56,15 @@ class LogStore:
         self._dump_roots: list[Path] = []
         self._bundle_roots: list[Path] = []
         self._gather_roots: list[Path] = []
-        self._files: dict[Key, tuple[Path, bool]] = {}
-
-    def __bool__(self) -> bool:
-        """True when the input carried any container log (then a missing one is worth saying)."""
-        return any(v is not None for v in self._logs.values()) or bool(self._inline or self._pod_files or self._files
-                                                                      or self._dump_roots or self._bundle_roots
-                                                                      or self._gather_roots)
+        self._files: dict[Key, tuple[Path, bool]] = {}  # path, and whether it is the previous run's
 
     def add(self, key: Key, log: ContainerLog) -> None:
         self._logs[key] = log
 
-    def add_inline(self, data: bytes, where: str) -> None:
-        for key, body in sections(data).items():
+    def add_inline(self, found: dict[Key, bytes], where: str) -> None:
+        """Sections already split from an input (split_sections)."""
+        for key, body in found.items():
             self._inline[key] = (where, body)
-
-    def add_pod_file(self, namespace: str, pod: str, path: Path) -> None:
-        self._pod_files[(namespace, pod)] = path
 
     def add_dump_root(self, root: Path) -> None:
         self._dump_roots.append(root)
@@ -70,11 +77,6 @@ class LogStore:
         if root not in self._gather_roots:
             self._gather_roots.append(root)
 
-    def add_file(self, key: Key, path: Path, *, previous: bool) -> None:
-        # A must-gather's previous.log is the terminated run's: preferred to current.log for a crash.
-        if previous or key not in self._files:
-            self._files[key] = (path, previous)
-
     def update(self, other: LogStore) -> None:
         self._logs.update(other._logs)
         self._inline.update(other._inline)
@@ -84,8 +86,7 @@ class LogStore:
             self.add_bundle_root(r)
         for r in other._gather_roots:
             self.add_gather_root(r)
-        for key, (path, prev) in other._files.items():
-            self.add_file(key, path, previous=prev)
+        self._files.update(other._files)
 
     def _find_file(self, key: Key) -> None:
         ns, pod, c = key

@@ -1,8 +1,8 @@
 """Which lifecycle rule speaks for each container, in the order that finds the root cause first: a container the
 runtime cannot start (or the kubelet refuses), an OOM kill, a probe that kills it, a clean exit under
 restartPolicy Always, a non-zero exit; then readiness for containers that run but are not Ready. An init
-container's failure is reported as `init.failing` (it blocks every other container), with the rule's own
-finding after it."""
+container's failure is reported as `init.failing` (it blocks every other container), carrying the rule's own
+finding (its code in details.cause)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from podwhy.analyzers.base import Context, StuckContainer, Work
 from podwhy.analyzers.lifecycle import crash, ending, health, startfail
 from podwhy.analyzers.lifecycle.common import View, container_events, views
 from podwhy.findings import Finding, Fix
+from podwhy.stuck import LIFECYCLE_REASONS
 
-# Waiting/stuck reasons of a container that started or tried to (stuck.LIFECYCLE_REASONS) plus the kubelet's
-# non-root refusal, which is a CreateContainerConfigError.
-REASONS = frozenset({"CrashLoopBackOff", "RunContainerError", "CreateContainerError", "Running", "Error",
-                     "Completed", "OOMKilled", "StartError", "ContainerCannotRun", "CreateContainerConfigError"})
+# Stuck reasons of a container that started or tried to, plus the kubelet's non-root refusal, which is a
+# CreateContainerConfigError.
+REASONS = LIFECYCLE_REASONS | {"CreateContainerConfigError"}
 STATES = frozenset({"Terminating", "Evicted", "NotReady"})
 
 

@@ -13,8 +13,9 @@ from podwhy.analyzers.evidence import about_container
 from podwhy.analyzers.shellarg import json_arg
 from podwhy.findings import Evidence
 from podwhy.model import Container, ContainerStatus, Event, Pod
+from podwhy.model.logs import ContainerLog
 from podwhy.model.pod import TerminatedState
-from podwhy.timeutil import age, human_duration
+from podwhy.timeutil import age, human_duration, parse_time
 
 _BACKOFF = re.compile(r"back-off (\S+) restarting failed container")
 _LISTS = {"container": "containerStatuses", "initContainer": "initContainerStatuses",
@@ -80,6 +81,10 @@ class View:
     def restarts(self) -> int:
         return self.status.restart_count if self.status is not None else 0
 
+    def log(self, ctx: Context) -> ContainerLog | None:
+        """The container's log, when the input carried one (snapshot/logs.py)."""
+        return ctx.snapshot.logs.get((self.work.namespace, self.work.name, self.name))
+
     def reasons(self, *reasons: str) -> list[Event]:
         return [e for e in self.events if e.reason in reasons]
 
@@ -108,7 +113,7 @@ class View:
         t = self.last
         if t is None or not t.started_at or not t.finished_at or t.started_at.startswith("1970-01-01"):
             return None
-        end = _parse(t.finished_at)
+        end = parse_time(t.finished_at)
         return None if end is None else age(end, t.started_at)
 
     @property
@@ -120,16 +125,10 @@ class View:
 
     def waiting_evidence(self) -> Evidence | None:
         c = self.stuck
-        if c.reason in ("Running", "Error", "Completed", "OOMKilled", "StartError", "ContainerCannotRun"):
-            return None  # not waiting: the termination evidence says it
+        if self.status is not None and self.status.state.waiting is None:
+            return None  # running or terminated: the termination evidence says it
         observed = f"{c.reason}: {c.message}" if c.message else c.reason
         return Evidence(ref=self.work.ref, field=c.status_field, observed=observed)
-
-
-def _parse(s: str) -> Any:
-    from podwhy.timeutil import parse_time
-
-    return parse_time(s)
 
 
 def container_events(events: list[Event], c: StuckContainer, pod: Pod) -> list[Event]:
@@ -166,6 +165,17 @@ def owner(work: Work) -> tuple[str, str] | None:
         if kind in TEMPLATE_OWNERS:
             return kind, rest.split("/", 1)[1]
     return None
+
+
+def owner_ref(work: Work) -> str:
+    """`Deployment/ns/web`: the object a fix changes (a group of pods shares it), the pod itself when bare."""
+    o = owner(work)
+    return f"{o[0]}/{work.namespace}/{o[1]}" if o else work.ref
+
+
+def group_key(work: Work, v: View, what: str) -> str:
+    """`<what>=Deployment/ns/web/app`: the pods of one workload failing the same way in one container group."""
+    return f"{what}={owner_ref(work)}/{v.name}"
 
 
 def template_patch(ctx: Context, work: Work, v: View, container_doc: dict[str, Any]) -> list[str]:

@@ -20,17 +20,11 @@ from __future__ import annotations
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
 from podwhy.analyzers.lifecycle import logs as logsel
-from podwhy.analyzers.lifecycle.common import View, owner, previous_logs_command, template_patch
+from podwhy.analyzers.lifecycle.common import View, group_key, owner, previous_logs_command, template_patch
 from podwhy.analyzers.lifecycle.exitcodes import meaning, signal_of
 from podwhy.findings import Confidence, Evidence, Finding, Fix
 from podwhy.quantity import format_bytes, try_parse
 from podwhy.timeutil import age, parse_time
-
-
-def _group(work: Work, v: View, what: str) -> str:
-    o = owner(work)
-    base = f"{o[0]}/{work.namespace}/{o[1]}" if o else f"Pod/{work.namespace}/{work.name}"
-    return f"{what}={base}/{v.name}"
 
 
 def backoff_evidence(v: View) -> list[Evidence]:
@@ -46,7 +40,7 @@ def backoff_evidence(v: View) -> list[Evidence]:
 
 def log_evidence(ctx: Context, v: View) -> tuple[list[Evidence], list[str]]:
     """Evidence of the log's error lines (when the input has the log) and the lines quoted."""
-    log = ctx.snapshot.logs.get((v.work.namespace, v.work.name, v.name))
+    log = v.log(ctx)
     if log is None:
         return [], []
     lines = logsel.error_lines(log, logsel.secret_digests(ctx.snapshot, v.work.namespace))
@@ -123,7 +117,7 @@ def oom(ctx: Context, work: Work, v: View) -> Finding | None:
                 f"kubectl get pods -A --field-selector spec.nodeName={node_name} -o wide"]
     cmds.append(previous_logs_command(work, v))
     return Finding(code="crash.oom-killed", severity="error", confidence=conf, rank=10, container=v.name,
-                   cause=cause, evidence=ev, group_key=_group(work, v, "oom"), details=details,
+                   cause=cause, evidence=ev, group_key=group_key(work, v, "oom"), details=details,
                    fix=Fix(summary=summary, commands=cmds))
 
 
@@ -168,7 +162,7 @@ def completed(ctx: Context, work: Work, v: View) -> Finding | None:
              "running a long-lived process (a one-off task written as a Deployment, a script that starts the "
              "server in the background and returns, or a `command:` that replaces the image's entrypoint).")
     return Finding(code="crash.completed-restarting", severity="error", confidence="certain", rank=16,
-                   container=v.name, cause=cause, evidence=ev, group_key=_group(work, v, "completed"),
+                   container=v.name, cause=cause, evidence=ev, group_key=group_key(work, v, "completed"),
                    details={"container": v.name, "restartCount": v.restarts, "restartPolicy": policy},
                    fix=Fix(summary=("Run a task that ends as a Job (or CronJob); for a server, make the container's "
                                     "command stay in the foreground (exec the server, no `&`)."),
@@ -212,7 +206,7 @@ def exit_nonzero(ctx: Context, work: Work, v: View) -> Finding | None:
         summary = ("The application exits with an error: read the previous run's log (quoted above when the input "
                    "has it) and fix what it reports (configuration, a dependency it cannot reach, a bad flag).")
     return Finding(code="crash.exit-nonzero", severity="error", confidence=conf, rank=18, container=v.name,
-                   cause=cause, evidence=ev, group_key=_group(work, v, f"exit{t.exit_code}"),
+                   cause=cause, evidence=ev, group_key=group_key(work, v, f"exit{t.exit_code}"),
                    details={"container": v.name, "exitCode": t.exit_code, "signal": sig or None,
                             "meaning": what, "restartCount": v.restarts, "logLines": lines,
                             "terminationMessage": logsel.clean(t.message) if t.message else None},

@@ -23,7 +23,7 @@ import re
 
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
-from podwhy.analyzers.lifecycle.common import owner
+from podwhy.analyzers.lifecycle.common import owner, owner_ref
 from podwhy.findings import Evidence, Finding, Fix
 from podwhy.model import Pod
 from podwhy.quantity import format_bytes, try_parse
@@ -176,7 +176,7 @@ def evicted(ctx: Context, work: Work) -> Finding | None:
             container=gd.get("c"),
             cause=(f"The kubelet on {node or 'its node'} evicted pod {name}: {what} (logs, temp files and the "
                    "container's writable layer all count)."),
-            evidence=ev, group_key=f"ephemeral={_base(work)}",
+            evidence=ev, group_key=f"ephemeral={owner_ref(work)}",
             details={"node": node or None, "container": gd.get("c"), "volume": gd.get("v"), "limit": gd["limit"]},
             fix=Fix(summary=("Raise the ephemeral-storage limit (or the emptyDir sizeLimit), or write the data to a "
                              "volume meant for it; make the app rotate its logs and clean its temp files."),
@@ -225,9 +225,5 @@ def evicted(ctx: Context, work: Work) -> Finding | None:
 def _amount(q: str) -> str:
     """The kubelet prints usage in Ki (`3512264Ki`): as the nearest binary unit a person reads (`3.3Gi`)."""
     v = try_parse(q)
-    return q if v is None or v == 0 else format_bytes(v) if q[-2:] in ("Ki", "Mi", "Gi") or q.isdigit() else q
-
-
-def _base(work: Work) -> str:
-    o = owner(work)
-    return f"{o[0]}/{work.namespace}/{o[1]}" if o else work.ref
+    binary = q.isdigit() or q[-2:] in ("Ki", "Mi", "Gi")
+    return format_bytes(v) if v and binary else q

@@ -22,7 +22,7 @@ import re
 
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.evidence import from_event
-from podwhy.analyzers.lifecycle.common import View, owner, previous_logs_command, template_patch
+from podwhy.analyzers.lifecycle.common import View, group_key, owner, previous_logs_command, template_patch
 from podwhy.findings import Confidence, Evidence, Finding, Fix
 from podwhy.model import Event
 from podwhy.model.pod import Pod, Probe
@@ -167,7 +167,7 @@ def kill_probe(ctx: Context, work: Work, v: View, kind: str) -> Finding | None:
     cmds.append(f"kubectl get events -n {work.namespace} --field-selector involvedObject.name={work.name},reason=Unhealthy")
     code = "probe.liveness-failing" if kind == "liveness" else "probe.startup-failing"
     return Finding(code=code, severity="error", confidence=conf, rank=14, container=v.name, cause=cause,
-                   evidence=ev, group_key=_group(work, v, kind),
+                   evidence=ev, group_key=group_key(work, v, f"{kind}-probe"),
                    details={"container": v.name, "probe": render(p), "output": output or None,
                             "restartCount": v.restarts, "budgetSeconds": budget,
                             "ranSeconds": int(ran) if ran is not None else None},
@@ -185,12 +185,6 @@ def _startup_doc(p: Probe, failures: int) -> dict[str, object]:
     elif p.exec is not None:
         doc["exec"] = {"command": list(p.exec.command)}
     return doc
-
-
-def _group(work: Work, v: View, kind: str) -> str:
-    o = owner(work)
-    base = f"{o[0]}/{work.namespace}/{o[1]}" if o else f"Pod/{work.namespace}/{work.name}"
-    return f"{kind}-probe={base}/{v.name}"
 
 
 def _ready(pod: Pod) -> bool:
@@ -301,7 +295,7 @@ def readiness(ctx: Context, work: Work, v: View) -> Finding | None:
         summary = ("Find out why the readiness check fails (the app's log, the endpoint it checks: a dependency it "
                    "waits for, a wrong path or port).")
     return Finding(code="probe.readiness-failing", severity="error", confidence="certain" if failed else "likely",
-                   rank=30, container=v.name, cause=cause, evidence=ev, group_key=_group(work, v, "readiness"),
+                   rank=30, container=v.name, cause=cause, evidence=ev, group_key=group_key(work, v, "readiness-probe"),
                    details={"container": v.name, "probe": render(p) if p is not None else None,
                             "output": output or None},
                    fix=Fix(summary=summary, commands=cmds))

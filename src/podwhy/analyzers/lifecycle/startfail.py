@@ -59,7 +59,7 @@ def log_texts(ctx: Context, v: View) -> list[tuple[str, Evidence]]:
     last words on stderr, with exit status 1 (runc 1.1, recorded for real: tests/realparts/recorded/terminations-*.json)
     or 255 (runc 1.3 under kubelet v1.34.4, tests/realcluster/test_kubelet_lifecycle.py), in the log or, with
     terminationMessagePolicy FallbackToLogsOnError, in lastState.terminated.message."""
-    log = ctx.snapshot.logs.get((v.work.namespace, v.work.name, v.name))
+    log = v.log(ctx)
     if log is None:
         return []
     lines = [ln for ln in log.lines[-5:] if "exec " in ln and ("format error" in ln or "permission denied" in ln
@@ -76,14 +76,15 @@ def _command(v: View) -> str:
 
 
 def _node_arch(ctx: Context, v: View) -> tuple[str, Evidence | None]:
-    name = v.pod.spec.node_name
-    node = ctx.snapshot.node_by_name.get(name) if name else None
-    if node is None:
+    """The architecture of the pod's node, read as the image-platform check reads it (labels, then nodeInfo)."""
+    from podwhy.analyzers.probe.targets import node_platforms
+
+    found = node_platforms(ctx.snapshot, v.pod) if v.pod.spec.node_name else ()
+    if not found:
         return "", None
-    arch = node.metadata.labels.get("kubernetes.io/arch") or node.status.node_info.architecture
-    if not arch:
-        return "", None
-    return arch, Evidence(ref=f"Node/{name}", field=".metadata.labels['kubernetes.io/arch']", observed=arch)
+    name, platform = found[0]
+    return platform.architecture, Evidence(ref=f"Node/{name}", field=".metadata.labels['kubernetes.io/arch']",
+                                           observed=platform.architecture)
 
 
 def start_error(ctx: Context, work: Work, v: View) -> Finding | None:

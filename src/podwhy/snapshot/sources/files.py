@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import msgspec
 
 from podwhy.errors import SnapshotError
+from podwhy.snapshot.logs import split_sections
 from podwhy.snapshot.sources import bundles, describe
 from podwhy.snapshot.sources.decode import (
     Decoded,
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     import yaml
 
 _SUFFIXES = {".json", ".yaml", ".yml"}
-_LOG_SECTION = re.compile(rb"^==== START logs for .*?^==== END logs for [^\n]*(?:\n|$)", re.M | re.S)
 _TRAILING = re.compile(r"trailing characters \(byte (\d+)\)")
 
 
@@ -126,7 +126,7 @@ def iter_json_documents(data: bytes, where: str) -> Iterator[tuple[int, bytes | 
     which scans without building objects; a single document is yielded as is.
     """
     if b"==== START logs for " in data:
-        data = _LOG_SECTION.sub(b"", data)
+        data = split_sections(data)[0]
     view = memoryview(data)
     pos, doc, n = 0, 0, len(data)
     while pos < n:
@@ -179,7 +179,17 @@ def _good(first_bad: NotKubernetesError | None) -> bool:
 def decode_bytes(data: bytes, where: str, *, lenient: bool = False, now: datetime | None = None) -> Decoded:
     """One input's bytes. A document that is not a Kubernetes object raises NotKubernetesError; `lenient`
     (a file found in a directory) raises it only when no document of the file is one. `kubectl describe`
-    text is read too (describe/); `now` is the time its ages count back from (default: now)."""
+    text is read too (describe/); `now` is the time its ages count back from (default: now). The log sections of a
+    `cluster-info dump` on stdout are split off once and kept (snapshot/logs.py)."""
+    if b"==== START logs for " in data:
+        data, found = split_sections(data)
+        out = _decode_bytes(data, where, lenient=lenient, now=now)
+        out.logs.add_inline(found, where)
+        return out
+    return _decode_bytes(data, where, lenient=lenient, now=now)
+
+
+def _decode_bytes(data: bytes, where: str, *, lenient: bool, now: datetime | None) -> Decoded:
     out = Decoded()
     first_bad: NotKubernetesError | None = None
     good = False
@@ -396,8 +406,6 @@ def load_paths(paths: list[str], stdin: BinaryIO | None = None,
                 part = decode_bytes(data, "<stdin>", now=now)
                 kinds.add("dump" if b"==== START logs for " in data else "files")
                 out.extend(part)
-                if b"==== START logs for " in data:
-                    out.logs.add_inline(data, "<stdin>")
                 continue
             p = Path(raw)
             if not p.exists():
@@ -411,9 +419,6 @@ def load_paths(paths: list[str], stdin: BinaryIO | None = None,
                 _locate_logs(p, files, out)
             else:
                 kinds.add("files")
-                data = _read(p)
-                out.extend(_decode_file(p, data, raw, Path(os.path.abspath(p)).parts, lenient=False, now=now))
-                if b"==== START logs for " in data:
-                    out.logs.add_inline(data, raw)
+                out.extend(_decode_file(p, _read(p), raw, Path(os.path.abspath(p)).parts, lenient=False, now=now))
     kind = "dump" if kinds == {"dump"} else "files"
     return out, kind, ", ".join(paths)

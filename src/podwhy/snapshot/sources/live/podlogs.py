@@ -5,6 +5,9 @@ cluster with thousands of crash loops costs at most MAX_CONTAINERS small request
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from podwhy.model import Pod
 from podwhy.model.logs import MAX_LINES, tail
 from podwhy.snapshot.logs import LogStore
 from podwhy.snapshot.sources.live.client import Client, Failed
@@ -13,11 +16,11 @@ MAX_CONTAINERS = 40
 LIMIT_BYTES = 64 * 1024
 
 
-def wanted(pods: list[object]) -> list[tuple[str, str, str]]:
+def wanted(pods: Iterable[Pod]) -> list[tuple[str, str, str]]:
     """(namespace, pod, container) of containers that restarted after a failed run, the most restarted first."""
     found: list[tuple[int, tuple[str, str, str]]] = []
     for p in pods:
-        meta, st = p.metadata, p.status  # type: ignore[attr-defined]
+        meta, st = p.metadata, p.status
         for cs in (*st.init_container_statuses, *st.container_statuses):
             last = cs.last_state.terminated
             if cs.restart_count > 0 and last is not None and last.reason not in ("StartError", "ContainerCannotRun"):
