@@ -2,7 +2,8 @@
 # Installs everything the "real parts" test tier (tests/realparts/) needs on a fresh Debian bookworm
 # machine, as root. Idempotent: work already done is skipped, so CI can run it before every test run.
 #
-#   * bookworm packages: docker-registry (distribution 2.8), apache2-utils (htpasswd -B), containerd 1.6
+#   * bookworm packages: chromium (the dashboard's real-browser tests drive it headless through Playwright,
+#     which then downloads no browser of its own), docker-registry (distribution 2.8), apache2-utils (htpasswd -B), containerd 1.6
 #     + runc, busybox-static (the hand-built test/pause images), openssl (self-signed cert), iproute2.
 #     For `scripts/cluster.sh up --kubelet` (tests/realcluster/test_kubelet.py) also: gcc and
 #     libseccomp-dev (runc is built with cgo and -tags seccomp), containernetworking-plugins (the
@@ -27,7 +28,8 @@ fi
 need_pkgs=()
 for bin_pkg in docker-registry:docker-registry htpasswd:apache2-utils containerd:containerd runc:runc \
                busybox:busybox-static openssl:openssl ip:iproute2 unshare:util-linux \
-               kubectl:kubernetes-client gcc:gcc -:libseccomp-dev -:containernetworking-plugins; do
+               kubectl:kubernetes-client gcc:gcc -:libseccomp-dev -:containernetworking-plugins \
+               chromium:chromium; do
   bin="${bin_pkg%%:*}"; pkg="${bin_pkg#*:}"
   # busybox-static installs /bin/busybox; check the package itself for it (a dynamic busybox would not do).
   # libseccomp-dev (runc's cgo build) and containernetworking-plugins (/usr/lib/cni) have no command.

@@ -35,9 +35,9 @@ FILES = {"nodes.json": ("v1", "nodes"), "pods.json": ("v1", "pods"), "events.jso
          "replication-controllers.json": ("v1", "replicationcontrollers")}
 
 
-def serve(dump: Path) -> None:
-    """Child process: serve the dump until stdin closes."""
-    from apiserver import FakeAPIServer, Rules  # tests/live/apiserver.py
+def big_server(dump: Path) -> Any:
+    """The FakeAPIServer of the test suite serving `dump`, its cluster-wide pages cut by bisection (not started)."""
+    from apiserver import FakeAPIServer, Rules  # tests/live/apiserver
 
     lists: dict[tuple[str, str], dict[str, Any]] = {}
     for p in sorted(dump.rglob("*.json")):
@@ -77,6 +77,12 @@ def serve(dump: Path) -> None:
 
     api = Big(Rules(tokens=None, gzip_threshold=1 << 62))
     api._lists.update(lists)
+    return api
+
+
+def serve(dump: Path) -> None:
+    """Child process: serve the dump until stdin closes."""
+    api = big_server(dump)
     api.start()
     print(api.url, flush=True)
     sys.stdin.read()

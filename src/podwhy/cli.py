@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from podwhy.errors import ClusterError, InputError, PodwhyError
 
 if TYPE_CHECKING:
+    from podwhy.analyzers import Options
     from podwhy.diagnose import Selection
     from podwhy.findings import Report
     from podwhy.snapshot import Snapshot
@@ -138,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
                "3 cluster unreachable or unauthorised",
     )
     p.add_argument("--version", action=_VersionAction)
-    sub = p.add_subparsers(dest="command", required=True, metavar="{pod,scan}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{pod,scan,serve}")
     pod = sub.add_parser("pod", parents=[common], help="diagnose one pod (or every pod of an owner with --owner)",
                          usage="%(prog)s NAME [options]\n       %(prog)s --owner [KIND/]NAME [options]\n"
                                "       %(prog)s [KIND/]NAME --owner [KIND] [options]")
@@ -153,6 +154,11 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--max-node-verdicts", type=int, default=250_000, metavar="N",
                       help="above N per-node scheduling verdicts in all, pods of one equivalence class share one "
                            "node list (sameNodesAs); 0 = list every node for every pod (default 250000)")
+    from podwhy.serve.options import add_arguments
+
+    serve = sub.add_parser("serve", parents=[common], help="serve the report over HTTP: a live dashboard, a JSON API "
+                           "and Prometheus metrics, kept current by watching the cluster (or of a snapshot with --from)")
+    add_arguments(serve)
     return p
 
 
@@ -354,8 +360,15 @@ def _owner_not_found(snap: Snapshot, sel: Selection) -> str | None:
     return msg
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _options(args: argparse.Namespace) -> Options:
     from podwhy.analyzers import Options
+
+    return Options(creating_threshold=args.creating_threshold, restart_threshold=args.restart_threshold,
+                   restart_window=args.restart_window, not_ready_threshold=args.not_ready_threshold,
+                   terminating_threshold=args.terminating_threshold)
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from podwhy.diagnose import Selection, diagnose
 
     namespace: str | None = args.namespace
@@ -384,13 +397,17 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if len(matches) > 1:
                 raise InputError(f"pod {pod_name!r} exists in several namespaces ({', '.join(matches)}): use -n")
             namespace = matches[0] if matches else None
-        if args.command == "scan" and namespace is not None:
+        if args.command in ("scan", "serve") and namespace is not None:
             present = _input_namespaces(snap)
             if namespace not in present:
                 raise InputError(f"namespace {namespace!r} is not in the input: no pods or controllers there "
                                  f"(namespaces in the input: {_listed(present)})")
-        if args.command == "scan" and not all_ns and namespace is None:
+        if args.command in ("scan", "serve") and not all_ns and namespace is None:
             all_ns = True  # offline input has no context namespace: scan what was given
+    elif args.command == "serve":
+        from podwhy.serve.command import run as serve
+
+        return serve(args, _options(args), err)
     else:
         from podwhy.snapshot.sources.live import load_live, load_live_pod
 
@@ -421,9 +438,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if missing is not None:
             raise InputError(missing)
     now = _now(args.now, snap.latest_time if snap.source.kind != "live" else "")
-    opts = Options(creating_threshold=args.creating_threshold, restart_threshold=args.restart_threshold,
-                   restart_window=args.restart_window, not_ready_threshold=args.not_ready_threshold,
-                   terminating_threshold=args.terminating_threshold)
+    opts = _options(args)
     if args.probe_registry:
         from podwhy.registry import ProbeConfig, TransportConfig, probe_cluster
 
@@ -440,6 +455,11 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from podwhy.followups import offline_followups
 
         report = offline_followups(report, args.sources)
+    if args.command == "serve":
+        from podwhy.serve.command import run as serve
+
+        served = report
+        return serve(args, opts, err, offline_report=lambda: (served, snap))
     _KEEPALIVE[:] = [snap, report]
     # The exit code is the report's, decided before a byte is written: a reader that stops early
     # (`| head`) must not turn "stuck" into success.

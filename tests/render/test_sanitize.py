@@ -19,6 +19,9 @@ from podwhy.render.sanitize import clean
         pytest.param("two\nlines", "two⏎lines", id="newline-folded-on-one-line"),
         pytest.param("rtl\u202eevil", "rtl\\u202eevil", id="bidi-override-visible"),
         pytest.param("\x1bP1$qm\x1b\\z", "z", id="dcs-removed"),
+        pytest.param("a\u061cb\u200ec\u200fd", "a\\u061cb\\u200ec\\u200fd", id="bidi-marks-visible"),
+        pytest.param("web\u200b-1", "web\\u200b-1", id="zero-width-space-visible"),
+        pytest.param("\ufeffname\u2060x\u2064", "\\ufeffname\\u2060x\\u2064", id="bom-and-invisible-operators-visible"),
     ],
 )
 def test_clean(raw: str, expected: str) -> None:

@@ -18,7 +18,11 @@ _ESCAPES = re.compile(
     r"|\x9d[^\x07\x9c]{0,4096}[\x07\x9c]?"
     r"|\x1b[@-Z\\-_]?"
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0/C1 and DEL; line/paragraph separators; bidi embeddings, overrides, isolates and marks (U+061C,
+# U+200E/F: the Trojan Source class, CVE-2021-42574); zero-width and invisible characters (U+200B-D,
+# U+2060-4, U+FEFF) that make two different names look the same.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e"
+                       r"\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def clean(text: object, *, multiline: bool = False) -> str:

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from . import watch
 from .printing import table
 from .resources import Resource, load
 from .rules import Fault, Seen
@@ -113,6 +114,12 @@ class _Handler(BaseHTTPRequestHandler):
         denied = api.forbidden(res, ns)
         if denied is not None:
             self._send(403, denied)
+            return
+        if query.get("watch") in ("1", "true"):
+            wfault = api.take_fault(path, False, watch=True)
+            with api._lock:
+                list_rv = api.list_version(res)
+            watch.stream(self, (res.group_version, res.plural), ns, query, list_rv, wfault.do if wfault else "")
             return
         fault = api.take_fault(path, bool(query.get("continue")))
         if fault is not None and self._fault(fault, res, ns, query):

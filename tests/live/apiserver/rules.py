@@ -12,6 +12,8 @@ class Fault:
 
     do: expire (410) | too-many (429) | error (500) | unavailable (503) | drop (close mid-body)
         | slow (answer after `delay` seconds) | unauthorized (401) | html (200 with a proxy's login page)
+        and, for watches only (`?watch=1`): watch-drop (half of the next event, then the connection goes)
+        | watch-gone (410 "too old resource version")
     page: first (no continue token) | next (with one) | any
     """
 
@@ -47,6 +49,10 @@ class Rules:
     # APIResponseCompression: k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/writers.go,
     # defaultGzipThresholdBytes = 128 KiB).
     gzip_threshold: int = 128 * 1024
+    # Watches: a BOOKMARK this often when the client allows them; a too-old resourceVersion answered with
+    # an HTTP 410 (etcd-backed watch) instead of an ERROR event in a 200 stream (the watch cache).
+    bookmark_every: float = 1.0
+    gone_as_status: bool = False
 
 
 @dataclass(frozen=True)

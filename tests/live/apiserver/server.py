@@ -15,6 +15,7 @@ from .resources import RECORDED, Resource, advertised, load, resources
 from .rules import Fault, Rules, Seen
 from .selectors import _selected
 from .status import _start_of, continue_token, status_body
+from .watch import History
 
 
 class FakeAPIServer:
@@ -31,6 +32,7 @@ class FakeAPIServer:
         self._lock = threading.Lock()
         self._resources = resources()
         self._lists: dict[tuple[str, str], dict[str, Any]] = {}
+        self.history = History()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -111,13 +113,46 @@ class FakeAPIServer:
                 lst = {"kind": res.list_kind, "apiVersion": res.group_version, "metadata": {"resourceVersion": "48990"},
                        "items": []}
             lst["items"].sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+            if self.history.rv:  # loaded after changes were emitted: it is at the newest version
+                lst["metadata"]["resourceVersion"] = str(max(int(lst["metadata"]["resourceVersion"]), self.history.rv))
             self._lists[key] = lst
         return self._lists[key]
 
-    def take_fault(self, path: str, has_continue: bool) -> Fault | None:
+    # ---- changes (watches) ----------------------------------------------------------------------
+    def emit(self, resource: str, type_: str, obj: dict[str, Any]) -> int:
+        """ADDED / MODIFIED / DELETED of `obj` in "<group-version>/<plural>" (e.g. "v1/pods"): the lists
+        change and every open watch of that resource sees the event. Returns the new resourceVersion."""
+        gv, plural = resource.rsplit("/", 1)
+        res = self._resources[(gv, plural)]
+        obj = json.loads(json.dumps(obj))
+        meta = obj["metadata"]
+        key = (meta.get("namespace", ""), meta["name"])
+        with self._lock:
+            lst = self.full_list(res)
+            items = [o for o in lst["items"] if (o["metadata"].get("namespace", ""), o["metadata"]["name"]) != key]
+            if type_ != "DELETED":
+                items.append(obj)
+                items.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+            lst["items"] = items
+            floor = max(int(v["metadata"]["resourceVersion"]) for v in self._lists.values())
+            rv = self.history.add((gv, plural), type_, obj, floor)
+            for v in self._lists.values():
+                v["metadata"]["resourceVersion"] = str(rv)  # one etcd: every list is at the newest version
+        return rv
+
+    def list_version(self, res: Resource) -> int:
+        return max(int(self.full_list(res)["metadata"]["resourceVersion"]), self.history.rv)
+
+    def close_watches(self) -> None:
+        self.history.close_all()
+
+    def compact(self) -> None:
+        self.history.compact()
+
+    def take_fault(self, path: str, has_continue: bool, *, watch: bool = False) -> Fault | None:
         with self._lock:
             for f in self.rules.faults:
-                if f.path != path or f.hits >= f.times:
+                if f.path != path or f.hits >= f.times or f.do.startswith("watch-") != watch:
                     continue
                 if (f.page == "first" and has_continue) or (f.page == "next" and not has_continue):
                     continue

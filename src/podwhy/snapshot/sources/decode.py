@@ -25,18 +25,20 @@ from podwhy.snapshot.logs import LogStore
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(*, freeze: bool = True) -> Iterator[None]:
     """Pause the cyclic GC during bulk decodes: it would otherwise rescan millions of new objects.
 
     On the way out the survivors are frozen (gc.freeze): a snapshot lives as long as the process,
-    so later collections need not traverse it again.
+    so later collections need not traverse it again. `freeze=False` for a process that replaces its
+    snapshots (`podwhy serve`): frozen objects would never be collected.
     """
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if was:
             gc.enable()
 
@@ -113,6 +115,8 @@ class Decoded:
     described: set[str] = field(default_factory=set)
     # (namespace, pod, container) -> log, read when a finding quotes it (snapshot/logs.py).
     logs: LogStore = field(default_factory=LogStore)
+    # A live list's resourceVersion (its last page's): where a watch of that kind starts (`podwhy serve`).
+    resource_version: str = ""
 
     def extend(self, other: Decoded) -> None:
         self.objects.extend(other.objects)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
 import urllib3
@@ -126,11 +126,12 @@ def _short(text: str) -> str:
 class Client:
     """GETs raw bytes through the client's urllib3 pool, with retries. Thread-safe."""
 
-    def __init__(self, cluster: Cluster, timeout: float) -> None:
+    def __init__(self, cluster: Cluster, timeout: float, *, connections: int = WORKERS) -> None:
+        """`connections`: the pool's size per host (`podwhy serve` holds one watch open per kind)."""
         from kubernetes.client import rest
 
         cfg = cluster.configuration
-        cfg.connection_pool_maxsize = WORKERS
+        cfg.connection_pool_maxsize = connections
         self.cluster = cluster
         self.timeout = timeout
         self._pool = rest.RESTClientObject(cfg).pool_manager
@@ -180,6 +181,47 @@ class Client:
         why = f"HTTP {resp.status}" + (f" {reason}" if reason else "")
         raise Failed(why, status=resp.status, reason=reason, message=message,
                       retry_after=_retry_after(resp.headers.get("Retry-After")))
+
+    def stream(self, path: str, query: dict[str, str], read_timeout: float) -> Iterator[bytes]:
+        """A watch: GET whose answer is newline-delimited JSON, yielded line by line as it arrives
+        (k8s.io/apimachinery/pkg/watch: one WatchEvent per line on a chunked response). Ends when the
+        server closes the stream (its timeoutSeconds); raises Failed on an HTTP error or a dropped,
+        silent (`read_timeout`) or cut connection."""
+        url = self.cluster.server + path + "?" + urlencode(query)
+        headers = self._headers()
+        del headers["Accept-Encoding"]  # the API server never compresses a watch
+        timeout = urllib3.Timeout(connect=self.timeout, read=read_timeout)
+        try:
+            resp = self._pool.request("GET", url, headers=headers, timeout=timeout, retries=False,
+                                      redirect=False, preload_content=False)
+        except (u3e.HTTPError, OSError) as exc:
+            raise _transport_failure(exc, read_timeout) from None
+        try:
+            if not 200 <= resp.status < 300:
+                body = resp.read(64 * 1024)
+                reason, message = _status_of(bytes(body))
+                raise Failed(f"HTTP {resp.status}" + (f" {reason}" if reason else ""), status=resp.status,
+                             reason=reason, message=message,
+                             retry_after=_retry_after(resp.headers.get("Retry-After")))
+            pending = b""
+            try:
+                for chunk in resp.stream(64 * 1024):
+                    pending += chunk
+                    if b"\n" not in chunk:
+                        continue
+                    *lines, pending = pending.split(b"\n")
+                    for line in lines:
+                        if line.strip():
+                            yield line
+            except (u3e.HTTPError, OSError) as exc:
+                raise _transport_failure(exc, read_timeout) from None
+            if pending.strip():
+                raise Failed("the connection dropped mid-event", transport="dropped")
+        finally:
+            # Closed, not reused: a watch left mid-stream (stop, error, a consumer that quit) would hand
+            # the pool a connection with the rest of the stream still on it.
+            resp.close()
+            resp.release_conn()
 
     def get(self, path: str, query: dict[str, str] | None = None) -> bytes:
         """GET with bounded retries on 429/5xx (honouring Retry-After), timeouts and dropped connections."""

@@ -124,7 +124,7 @@ class Lister:
                         query["continue"] = cont
                     data = self.client.get(path, query)
                     try:
-                        page, cont, _ = decode_list_page(info, data, where)
+                        page, cont, version = decode_list_page(info, data, where)
                     except (SnapshotError, msgspec.MsgspecError) as exc:
                         # e.g. a proxy's HTML login page answered with 200
                         text = str(exc).removeprefix(f"{where}: ").removeprefix("malformed JSON: ")[:200]
@@ -133,6 +133,7 @@ class Lister:
                     out.extend(page)
                     self.progress.add(label, len(page.objects))
                     if not cont:
+                        out.resource_version = version
                         return out
             except Failed as exc:
                 mid_list = bool(cont)

@@ -1,0 +1,98 @@
+"""When to diagnose again: a change (any watch event) starts a short debounce, so a rollout's burst of
+events costs one diagnosis, bounded by MAX_DELAY so a steady stream cannot postpone it; with no change
+the cluster is still diagnosed every `resync` seconds, because ages move on (a pod becomes stuck when it
+has been ContainerCreating for --creating-threshold, with no event at all)."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from podwhy.findings import Report
+from podwhy.snapshot import Snapshot
+
+from .board import Board
+from .metrics import Metrics
+
+MAX_DELAY = 1.0
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    # A diagnosis allocates millions of short-lived objects that reference counting frees; the cyclic
+    # collector would traverse them again and again. Not gc.freeze(): every snapshot is replaced later.
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class Engine:
+    def __init__(self, build: Callable[[], tuple[Report, Snapshot] | None], board: Board, metrics: Metrics, *,
+                 debounce: float, resync: float, complete: Callable[[], bool]) -> None:
+        self._build = build
+        self.board, self.metrics = board, metrics
+        self.debounce, self.resync = debounce, resync
+        self._complete = complete
+        self._cond = threading.Condition()
+        self._first_change: float | None = None
+        self._last_change = 0.0
+        self.stop = threading.Event()
+        self.failures = 0
+
+    def changed(self) -> None:
+        """Called by the store on every change (from any watcher thread): cheap."""
+        now = time.monotonic()
+        with self._cond:
+            if self._first_change is None:
+                self._first_change = now
+            self._last_change = now
+            self._cond.notify()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            with self._cond:
+                self._cond.wait_for(lambda: self._first_change is not None or self.stop.is_set(), self.resync)
+                # Debounce: quiet for `debounce`, or MAX_DELAY since the first change, whichever comes first.
+                while self._first_change is not None and not self.stop.is_set():
+                    now = time.monotonic()
+                    quiet_at = self._last_change + self.debounce
+                    latest = self._first_change + MAX_DELAY
+                    until = min(quiet_at, latest)
+                    if now >= until:
+                        break
+                    self._cond.wait(until - now)
+                first = self._first_change
+                self._first_change = None
+            if self.stop.is_set():
+                return
+            if not self._complete():
+                continue  # not every kind listed yet: a partial picture would report false alarms
+            self.once(first)
+
+    def once(self, first_change: float | None = None) -> None:
+        started = time.monotonic()
+        try:
+            with _no_gc():
+                got = self._build()
+        except Exception:  # one failed rebuild must not end the server: report it, keep the last report
+            self.failures += 1
+            traceback.print_exc(file=sys.stderr)
+            return
+        if got is None:
+            return
+        report, snap = got
+        self.board.publish(report, snap)
+        done = time.monotonic()
+        self.metrics.diagnosis.observe(done - started)
+        if first_change is not None:
+            self.metrics.latency.observe(done - first_change)
+        self.metrics.synced()

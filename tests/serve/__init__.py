@@ -1,0 +1,1 @@
+"""`podwhy serve`: the dashboard in a real browser (browser.py: the server subprocess and Chromium)."""
