@@ -40,6 +40,14 @@ sys.path.insert(0, str(HERE))
 CHURN_PODS = 1000
 
 
+def with_image_ids(pod: dict[str, Any]) -> dict[str, Any]:
+    """The kubelet keeps a container's imageID through its crash loop (the generator writes none)."""
+    p = copy.deepcopy(pod)
+    for cs in p.get("status", {}).get("containerStatuses") or []:
+        cs.setdefault("imageID", f"docker.io/library/app@sha256:{abs(hash(cs.get('image', ''))):064x}"[:90])
+    return p
+
+
 def crashing(pod: dict[str, Any]) -> dict[str, Any]:
     p = copy.deepcopy(pod)
     statuses = p.get("status", {}).get("containerStatuses") or []
@@ -74,7 +82,7 @@ def serve_child(dump: Path, log: Path) -> None:
         if not parts or parts[0] != "churn":
             continue
         rate, seconds = float(parts[1]), float(parts[2])
-        healthy = {i: copy.deepcopy(pods[i]) for i in chosen}
+        healthy = {i: with_image_ids(pods[i]) for i in chosen}
         state = dict.fromkeys(chosen, False)
         n = int(rate * seconds)
         start = time.monotonic()
@@ -203,7 +211,7 @@ def main() -> None:
             if os.environ.get("PODWHY_BENCH_METRICS"):
                 with urllib.request.urlopen(url + "/metrics", timeout=30) as r:
                     print("\n".join(x for x in r.read().decode().splitlines()
-                                    if x.startswith(("podwhy_change_to_report_seconds", "podwhy_diagnosis_duration"))))
+                                    if x.startswith(("podwhy_change_to_report_seconds", "podwhy_diagnosis", "podwhy_subjects"))))
             cpu1, rss1, hwm = _proc(podwhy.pid)
             wall = time.monotonic() - w0
             watcher.stop = True

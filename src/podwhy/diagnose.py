@@ -251,15 +251,24 @@ def _diagnose(snapshot: Snapshot, now: datetime, options: Options | None, select
     opts = options or Options()
     sel = selection or Selection()
     ctx = Context(snapshot=snapshot, now=now, options=opts)
-    notes = list(snapshot.notes)
     works, examined = select_works(snapshot, sel, now, opts)
+    notes: list[str] = []
     run_analyzers(ctx, works, notes)
-    subjects = [
-        Subject(ref=w.ref, state=w.state, findings=w.findings, scheduling=w.scheduling, owners=w.owners,
-                kind=w.kind, namespace=w.namespace, name=w.name, summary=w.summary)
-        for w in works
-    ]
-    subjects.sort(key=lambda s: (s.namespace, s.kind != "Pod", s.name))
+    return assemble(snapshot, [subject_of(w) for w in works], notes, examined, max_node_verdicts)
+
+
+def subject_of(w: Work) -> Subject:
+    return Subject(ref=w.ref, state=w.state, findings=w.findings, scheduling=w.scheduling, owners=w.owners,
+                   kind=w.kind, namespace=w.namespace, name=w.name, summary=w.summary)
+
+
+def assemble(snapshot: Snapshot, subjects: list[Subject], analyzer_notes: list[str], examined: int,
+             max_node_verdicts: int) -> Report:
+    """The report of analysed subjects (in select_works order, their analyzers' notes in the same order):
+    sorted, node lists folded to the budget, grouped. Also `podwhy serve`'s, for subjects analysed at
+    different times."""
+    notes = [*snapshot.notes, *analyzer_notes]
+    subjects = sorted(subjects, key=lambda s: (s.namespace, s.kind != "Pod", s.name))
     folded = fold_node_verdicts(subjects, max_node_verdicts)
     if folded:
         notes.append(folded)

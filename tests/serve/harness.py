@@ -22,7 +22,9 @@ START_TIMEOUT = 60.0
 class Served:
     def __init__(self, args: list[str], *, env: dict[str, str] | None = None) -> None:
         self.args = args
-        self.env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+        # PODWHY_SERVE_VERIFY: after every incremental pass the server diagnoses in full and says so on stderr
+        # if the two differ; __exit__ fails the test then.
+        self.env = {**os.environ, "NO_COLOR": "1", "PODWHY_SERVE_VERIFY": "1", **(env or {})}
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
         self.stderr: list[str] = []
@@ -61,6 +63,9 @@ class Served:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        time.sleep(0.1)  # the drain thread's last lines
+        err = "".join(self.stderr)
+        assert "VERIFY:" not in err and "Traceback" not in err, err[-4000:]
 
     @property
     def exit_code(self) -> int | None:

@@ -1,6 +1,7 @@
 """The `podwhy serve` dashboard in a real browser (the system Chromium through Playwright): what it shows is
-exactly the served report, cluster text cannot become markup or script, nothing is fetched off the server,
-and the filters narrow in place.
+exactly the served report (its lists from /api/v1/dashboard, each subject's body from /api/v1/subject when
+opened; never the whole /api/v1/report), cluster text cannot become markup or script, nothing is fetched off
+the server, and the filters narrow in place.
 
 Each test starts `python -m podwhy serve --from ...` on a free loopback port and kills it afterwards.
 """
@@ -48,10 +49,26 @@ def scan_json(source: Path | str, *extra: str) -> dict[str, Any]:
     return doc
 
 
-def api(origin: str, query: str = "") -> dict[str, Any]:
-    with urllib.request.urlopen(f"{origin}/api/v1/report{query}", timeout=10) as res:
+def api(origin: str, query: str = "", path: str = "/api/v1/report") -> dict[str, Any]:
+    with urllib.request.urlopen(f"{origin}{path}{query}", timeout=10) as res:
         doc: dict[str, Any] = json.load(res)
     return doc
+
+
+def fetched(requests: list[str], path: str) -> list[str]:
+    """The page's requests of one path, as their query strings."""
+    return [urlsplit(u).query for u in requests if urlsplit(u).path == path]
+
+
+def subject_fetches(requests: list[str]) -> list[str]:
+    """The refs of the page's /api/v1/subject requests, in order."""
+    return [parse_qs(q)["ref"][0] for q in fetched(requests, "/api/v1/subject")]
+
+
+def wait_built(page: Any, ref: str) -> None:
+    """An open subject's body has been fetched and shown."""
+    wait_for(page, f"(d => d && d.open && d.dataset.built === 'yes')(document.querySelector("
+                   f"'details.subject[data-ref=\"{ref}\"]'))")
 
 
 # ---- what the page should show, computed from the JSON --------------------------------------------------
@@ -168,6 +185,7 @@ def test_example_cluster_shows_exactly_the_scan_report() -> None:
         assert [(g["group"], g["count"]) for g in collapsed] == [(e["group"], e["count"])
                                                                 for e in expected_groups(doc)]
         assert page.locator("details.subject").count() == 0
+        assert subject_fetches(rec.requests) == [] and fetched(rec.requests, "/api/v1/report") == []
 
         # One group, then one subject in it: its findings' cause, evidence and fix commands.
         first = doc["groups"][0]
@@ -178,15 +196,18 @@ def test_example_cluster_shows_exactly_the_scan_report() -> None:
         open_details(page, subject)
         ref = first["subjects"][0]
         want = next(s for s in expected_subjects(doc) if s["ref"] == ref)
+        assert subject_fetches(rec.requests) == [ref]
         f0 = subject.locator("li.finding").first
         assert f0.locator(".cause").inner_text() == want["findings"][0]["cause"]
         assert f0.locator(".ev-ref").all_text_contents() == [e["ref"] for e in want["findings"][0]["evidence"]]
         assert f0.locator(".copyable.command code").all_text_contents() == want["findings"][0]["fix"]["commands"]
 
-        # Everything open: the whole page equals the whole report.
+        # Everything open: the whole page equals the whole report (each body fetched once, when opened).
         expand_all(page)
         assert page.evaluate(DUMP_GROUPS) == expected_groups(doc)
         assert page.evaluate(DUMP_SUBJECTS) == expected_subjects(doc)
+        assert sorted(subject_fetches(rec.requests)) == sorted(s["ref"] for s in doc["subjects"])
+        assert fetched(rec.requests, "/api/v1/report") == []
         # A Pending subject's node table, row by row.
         pending = next(s for s in doc["subjects"] if s["state"] == "Pending" and s.get("scheduling", {}).get("nodes"))
         rows = page.locator(f"details.subject[data-ref='{pending['ref']}'] table.node-table tbody tr")
@@ -223,15 +244,24 @@ def test_many_nodes_and_same_nodes_as(tmp_path: Path) -> None:
         assert (link.inner_text(), link.get_attribute("href")) == (
             "batch/big-0", "#s-Pod_2f_batch_2f_big-0")
         assert folded.locator("table").count() == 0
+        assert subject_fetches(rec.requests) == ["Pod/batch/big-2"]
         link.click()
         target = page.locator("details.subject[data-ref='Pod/batch/big-0']")
-        wait_for(page, "document.querySelector(\"details.subject[data-ref='Pod/batch/big-0']\").open")
+        wait_built(page, "Pod/batch/big-0")  # the link opened the target, whose body was then fetched
+        assert subject_fetches(rec.requests) == ["Pod/batch/big-2", "Pod/batch/big-0"]
         assert urlsplit(page.url).fragment == "s-Pod_2f_batch_2f_big-0"
         assert target.evaluate("el => { const r = el.getBoundingClientRect(); return r.top >= -1 && r.top < innerHeight; }")
         rows = target.locator("table.node-table tbody tr")
         assert rows.count() == NODE_ROWS
         target.get_by_role("button", name="show all 60 nodes").click()
         assert rows.count() == 60
+        # Closed, then the link followed again (the same fragment): it opens once more, from the cache.
+        target.locator(":scope > summary").click()
+        wait_for(page, "!document.querySelector(\"details.subject[data-ref='Pod/batch/big-0']\").open")
+        link.click()
+        wait_built(page, "Pod/batch/big-0")
+        assert rows.count() == 60
+        assert subject_fetches(rec.requests) == ["Pod/batch/big-2", "Pod/batch/big-0"]
         expand_all(page)
         assert page.evaluate(DUMP_SUBJECTS) == expected_subjects(doc, all_nodes={"Pod/batch/big-0"})
         rec.assert_clean(page)

@@ -74,7 +74,9 @@ def run(args: argparse.Namespace, options: object, err: TextIO, *, offline_repor
         source_counters = source.watchers[0].counters
         assert isinstance(source_counters, _LateCounters)
         source_counters.target = metrics
+        source.metrics = metrics
         engine = Engine(source.build, board, metrics, debounce=args.debounce, resync=args.resync,
+                        max_delay=args.max_delay,
                         complete=lambda: source.store.settled)
         holder["engine"] = engine
         ready = lambda: board.current is not None  # noqa: E731

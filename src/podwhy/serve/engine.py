@@ -1,7 +1,8 @@
 """When to diagnose again: a change (any watch event) starts a short debounce, so a rollout's burst of
-events costs one diagnosis, bounded by MAX_DELAY so a steady stream cannot postpone it; with no change
-the cluster is still diagnosed every `resync` seconds, because ages move on (a pod becomes stuck when it
-has been ContainerCreating for --creating-threshold, with no event at all)."""
+events costs one diagnosis, bounded by `max_delay` so a steady stream cannot postpone it. Those passes
+re-run only the subjects the changes touched (incremental.py); every `resync` seconds, changes or not, a
+full diagnosis, because ages move on (a pod becomes stuck when it has been ContainerCreating for
+--creating-threshold, with no event at all, and the texts say "for 12m")."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from podwhy.snapshot import Snapshot
 from .board import Board
 from .metrics import Metrics
 
-MAX_DELAY = 1.0
+MAX_DELAY = 0.25
 
 
 @contextmanager
@@ -36,17 +37,18 @@ def _no_gc() -> Iterator[None]:
 
 
 class Engine:
-    def __init__(self, build: Callable[[], tuple[Report, Snapshot] | None], board: Board, metrics: Metrics, *,
-                 debounce: float, resync: float, complete: Callable[[], bool]) -> None:
+    def __init__(self, build: Callable[[bool], tuple[Report, Snapshot] | None], board: Board, metrics: Metrics, *,
+                 debounce: float, resync: float, complete: Callable[[], bool], max_delay: float = MAX_DELAY) -> None:
         self._build = build
         self.board, self.metrics = board, metrics
-        self.debounce, self.resync = debounce, resync
+        self.debounce, self.resync, self.max_delay = debounce, resync, max_delay
         self._complete = complete
         self._cond = threading.Condition()
         self._first_change: float | None = None
         self._last_change = 0.0
         self.stop = threading.Event()
         self.failures = 0
+        self._last_full = float("-inf")
 
     def changed(self) -> None:
         """Called by the store on every change (from any watcher thread): cheap."""
@@ -65,7 +67,7 @@ class Engine:
                 while self._first_change is not None and not self.stop.is_set():
                     now = time.monotonic()
                     quiet_at = self._last_change + self.debounce
-                    latest = self._first_change + MAX_DELAY
+                    latest = self._first_change + self.max_delay
                     until = min(quiet_at, latest)
                     if now >= until:
                         break
@@ -80,9 +82,13 @@ class Engine:
 
     def once(self, first_change: float | None = None) -> None:
         started = time.monotonic()
+        # Every `resync` seconds a full diagnosis, even under a steady stream of changes: ages move on.
+        full = started - self._last_full >= self.resync
         try:
             with _no_gc():
-                got = self._build()
+                got = self._build(full)
+            if full:
+                self._last_full = started
         except Exception:  # one failed rebuild must not end the server: report it, keep the last report
             self.failures += 1
             traceback.print_exc(file=sys.stderr)

@@ -75,6 +75,12 @@ class Metrics:
         self.latency = Histogram(
             "podwhy_change_to_report_seconds", "From the first watch event of a change to the report showing it",
             buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30), registry=self.registry)
+        self.phases = Histogram(
+            "podwhy_diagnosis_phase_seconds", "Where a diagnosis goes: copying the picture, reading logs, building "
+            "the snapshot, diagnosing", ("phase",), buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=self.registry)
+        self.rediagnosed = Gauge("podwhy_subjects_rediagnosed", "Subjects the last diagnosis analysed again "
+                                 "(the rest kept: their inputs did not change)", registry=self.registry)
         self.restarts = Counter("podwhy_watch_restarts", "Watches re-opened, by kind and reason",
                                 ("kind", "reason"), registry=self.registry)
         self.relists = Counter("podwhy_relists", "Kinds listed again after their watch's version expired (410)",

@@ -13,9 +13,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"address to serve on (default {DEFAULT_LISTEN}: loopback only; port 0 picks a free one)")
     p.add_argument("--token-file", metavar="FILE",
                    help="require this bearer token (the file's first line) for the dashboard, the API and /events")
-    p.add_argument("--debounce", type=float, default=0.25, metavar="SECONDS",
-                   help="live: diagnose again once changes have been quiet this long (at most 1 s after the "
-                        "first; default 0.25)")
+    p.add_argument("--debounce", type=float, default=0.1, metavar="SECONDS",
+                   help="live: diagnose again once changes have been quiet this long (default 0.1)")
+    p.add_argument("--max-delay", type=float, default=0.25, metavar="SECONDS",
+                   help="live: ... or this long after the first change, however busy the cluster (default 0.25)")
     p.add_argument("--resync", type=float, default=30.0, metavar="SECONDS",
                    help="live: diagnose again at least this often, since ages move on (default 30)")
     p.add_argument("--forbidden-retry", type=float, default=60.0, metavar="SECONDS",

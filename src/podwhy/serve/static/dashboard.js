@@ -1,4 +1,9 @@
-/* podwhy dashboard: renders the podwhy/v1 report served at api/v1/report and follows /events.
+/* podwhy dashboard: renders the report podwhy serve diagnoses and follows /events.
+ *
+ * It never reads the whole report (api/v1/report: on a big cluster 100+ MB of per-node verdicts). The
+ * groups and one line per subject come from api/v1/dashboard; a subject's findings, evidence, fixes and
+ * node table from api/v1/subject?ref= when it is opened, kept per report version and fetched again
+ * when a newer version is shown.
  *
  * Every string in the report comes from the cluster and is attacker-controlled. The DOM is built
  * with createElement / textContent / setAttribute only, never from HTML text; the only links are
@@ -109,6 +114,7 @@
   const NODE_ROWS = 50;        // node rows shown before "show all"
   const SUBJECT_PAGE = 200;    // subjects built per "show more" in a group
   const MAX_NAMESPACE_CHIPS = 40;
+  const MAX_CACHED_SUBJECTS = 64;  // subject bodies kept (open ones are never dropped)
 
   const ui = {
     openGroups: new Set(),     // group keys (code + key) whose subject list is open
@@ -131,8 +137,17 @@
     reconnected: false,
   };
 
-  let report = null;
-  let index = null;  // {byRef: Map, groupOf: Map(ref -> group position)}
+  // Subject bodies (api/v1/subject), by ref: {version, epoch, text, doc} (doc null: not stuck any more).
+  // An entry is fresh while its version is at least the one on screen; `epoch` moves when the server may
+  // be another process (its versions start again), which makes every entry stale.
+  const bodies = {
+    cache: new Map(),
+    pending: new Map(),  // ref -> {version, epoch, promise}: one request per subject at a time
+    epoch: 0,
+  };
+
+  let report = null; // the api/v1/dashboard document on screen: groups, and one line per subject
+  let index = null;  // {byRef: Map(ref -> line), groupOf: Map(ref -> group position)}
 
   const $ = function (id) { return document.getElementById(id); };
   const root = $('app');
@@ -182,35 +197,33 @@
     root.setAttribute('data-status', 'loading');
     const query = filterQuery(filters());
     let version = live.announced;
-    fetch('api/v1/report' + query, {
+    fetch('api/v1/dashboard' + query, {
       credentials: 'same-origin',
       cache: 'no-store',
       headers: { Accept: 'application/json' },
     }).then(function (res) {
-      if (!res.ok) {
-        const why = res.status === 401 || res.status === 403
-          ? 'not authorised (open the address podwhy serve printed, with its ?token=)'
-          : 'HTTP ' + res.status;
-        throw new Error('could not load the report: ' + why);
-      }
+      if (!res.ok) throw new Error('could not load the report: ' + httpWhy(res.status));
       // The server names the version of the bytes it sent; trust that over the last announcement.
-      const header = res.headers.get('X-Podwhy-Report-Version');
-      if (header && /^[0-9]{1,15}$/.test(header)) version = Number(header);
+      version = versionOf(res, version);
       return res.text();
     }).then(function (text) {
       if (query !== filterQuery(filters())) return;  // the filters changed meanwhile: refetched below
+      if (typeof version === 'number' && typeof live.shown === 'number' && version < live.shown) {
+        bodies.epoch++;  // versions went back: another server process, whose subjects may differ
+      }
       if (text !== live.lastText || query !== live.lastFilters) {
         const doc = JSON.parse(text);
-        if (!doc || typeof doc !== 'object' || !Array.isArray(doc.subjects)) {
-          throw new Error('the server sent something that is not a podwhy report');
+        if (!doc || typeof doc !== 'object' || !Array.isArray(doc.subjects) || !Array.isArray(doc.groups)) {
+          throw new Error('the server sent something that is not a podwhy dashboard');
         }
         live.lastText = text;
         live.lastFilters = query;
+        live.shown = version;  // before rendering: open subjects compare their bodies' version with it
         render(doc);
       } else {
+        live.shown = version;
         renderChrome();
       }
-      live.shown = version;
       root.setAttribute('data-version', version === null ? '' : String(version));
       root.setAttribute('data-status', 'ready');
       showError(null);
@@ -225,6 +238,18 @@
         refresh();
       }
     });
+  }
+
+  function httpWhy(status) {
+    return status === 401 || status === 403
+      ? 'not authorised (open the address podwhy serve printed, with its ?token=)'
+      : 'HTTP ' + status;
+  }
+
+  /** The report version a response says it belongs to, or `fallback`. */
+  function versionOf(res, fallback) {
+    const header = res.headers.get('X-Podwhy-Report-Version');
+    return header && /^[0-9]{1,15}$/.test(header) ? Number(header) : fallback;
   }
 
   function stamp() {
@@ -282,6 +307,7 @@
       setConn('live', 'live');
       const reconnected = live.reconnected;
       live.reconnected = false;
+      if (reconnected) bodies.epoch++;  // perhaps another server process: fetch open subjects again
       // After a reconnect the server may be a new process whose versions start again: always re-fetch
       // then (an unchanged report is not re-rendered).
       if (version !== null && !reconnected) {
@@ -468,28 +494,32 @@
     if (keepScroll) window.scrollTo(x, y);
   }
 
+  /** A group's severity: the worst of its subjects' root causes (a group is the subjects whose first
+   * finding has its code, and a dashboard line carries that finding's code and severity). */
   function worstSeverity(g) {
     let best = null;
     (g.subjects || []).forEach(function (ref) {
       const s = index.byRef.get(ref);
-      if (!s) return;
-      (s.findings || []).forEach(function (f) {
-        if (f.code !== g.code || !Object.prototype.hasOwnProperty.call(SEVERITY, f.severity)) return;
-        if (best === null || SEVERITY[f.severity].rank < SEVERITY[best].rank) best = f.severity;
-      });
+      if (!s || s.code !== g.code || !Object.prototype.hasOwnProperty.call(SEVERITY, s.severity)) return;
+      if (best === null || SEVERITY[s.severity].rank < SEVERITY[best].rank) best = s.severity;
     });
     return best;
   }
 
-  /** A <details> whose content is built the first time it opens (data-built="yes" once it is); `openSet`
-   * remembers it open across re-renders. */
+  /** A <details> whose content is built the first time it opens (data-built="yes" once it is, "loading"
+   * while a build that returned a promise runs); `openSet` remembers it open across re-renders. */
   function lazy(det, openSet, key, build) {
     let built = false;
     function ensure() {
       if (built) return;
       built = true;
-      build();
-      det.setAttribute('data-built', 'yes');
+      const pending = build();
+      if (pending && typeof pending.then === 'function') {
+        det.setAttribute('data-built', 'loading');
+        pending.then(function () { det.setAttribute('data-built', 'yes'); });
+      } else {
+        det.setAttribute('data-built', 'yes');
+      }
     }
     if (openSet.has(key)) {
       det.open = true;
@@ -575,23 +605,122 @@
     return b;
   }
 
+  /** One subject of the dashboard: its line as the <summary>; its body fetched when it opens. */
   function subjectView(s, withId) {
     const det = el('details', 'subject');
-    det.setAttribute('data-ref', String(s.ref));
-    if (withId) det.id = safeId('s-', s.ref);
-    const first = (s.findings || [])[0];
+    const ref = String(s.ref);
+    det.setAttribute('data-ref', ref);
+    if (withId) det.id = safeId('s-', ref);
     const sum = el('summary', 'subject-head');
-    if (first) sum.appendChild(sevBadge(first.severity));
+    if (s.code) sum.appendChild(sevBadge(s.severity));
     sum.appendChild(el('span', 'subject-ref', displayRef(s)));
     sum.appendChild(el('span', 'state', s.state));
     const owners = s.owners || [];
     if (owners.length) sum.appendChild(el('span', 'owner', owners[owners.length - 1]));
-    if (first) sum.appendChild(el('span', 'subject-code', first.code));
+    if (s.code) sum.appendChild(el('span', 'subject-code', s.code));
+    if (typeof s.nodes === 'number' && s.nodes > 0 && typeof s.feasible === 'number') {
+      sum.appendChild(el('span', 'subject-nodes', s.feasible + '/' + plural(s.nodes, 'node') + ' fit'));
+    }
     det.appendChild(sum);
     const body = el('div', 'subject-body');
     det.appendChild(body);
-    lazy(det, ui.openSubjects, s.ref, function () { fillSubject(body, s); });
+    lazy(det, ui.openSubjects, ref, function () { return showSubject(det, body, s); });
     return det;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Subject bodies, fetched on demand
+
+  function freshBody(entry) {
+    return entry.epoch === bodies.epoch &&
+      (typeof live.shown !== 'number' || typeof entry.version !== 'number' || entry.version >= live.shown);
+  }
+
+  function remember(ref, entry) {
+    const had = bodies.cache.get(ref);
+    if (had && had.epoch === entry.epoch && typeof had.version === 'number' && typeof entry.version === 'number' &&
+        had.version > entry.version) return;  // an older request answered last: keep the newer body
+    bodies.cache.delete(ref);
+    bodies.cache.set(ref, entry);
+    // Forget the least recently fetched, but never an open subject's body (it is on screen).
+    for (const old of bodies.cache.keys()) {
+      if (bodies.cache.size <= MAX_CACHED_SUBJECTS) break;
+      if (!ui.openSubjects.has(old)) bodies.cache.delete(old);
+    }
+  }
+
+  /** The subject's body for the version on screen (or newer): a promise of a cache entry. */
+  function loadSubject(ref) {
+    const version = live.shown;
+    const epoch = bodies.epoch;
+    const inflight = bodies.pending.get(ref);
+    if (inflight && inflight.epoch === epoch && inflight.version === version) return inflight.promise;
+    const job = { version: version, epoch: epoch, promise: null };
+    job.promise = fetch('api/v1/subject?' + new URLSearchParams({ ref: ref }).toString(), {
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: { Accept: 'application/json' },
+    }).then(function (res) {
+      if (res.status === 404) return { version: version, text: null };  // not stuck in the server's report now
+      if (!res.ok) throw new Error('could not load this subject: ' + httpWhy(res.status));
+      const v = versionOf(res, version);
+      return res.text().then(function (text) { return { version: v, text: text }; });
+    }).then(function (got) {
+      let doc = null;
+      if (got.text !== null) {
+        doc = JSON.parse(got.text);
+        if (!doc || typeof doc !== 'object' || doc.ref !== ref) {
+          throw new Error('could not load this subject: the server sent something else');
+        }
+      }
+      const entry = { version: got.version, epoch: epoch, text: got.text, doc: doc };
+      if (epoch === bodies.epoch) remember(ref, entry);
+      return entry;
+    });
+    bodies.pending.set(ref, job);
+    function done() { if (bodies.pending.get(ref) === job) bodies.pending.delete(ref); }
+    job.promise.then(done, done);
+    return job.promise;
+  }
+
+  /** Fill an open subject's body: at once from a fresh cached body, else "loading…" (or the stale body,
+   * marked "updating…") until the fetch answers. Returns a promise when it fetches. */
+  function showSubject(det, body, line) {
+    const ref = String(line.ref);
+    const cached = bodies.cache.get(ref);
+    const shownText = cached && cached.doc ? cached.text : null;
+    if (cached) fillBody(body, line, cached);
+    if (cached && freshBody(cached)) return null;
+    const note = el('p', 'subject-loading', shownText === null ? 'loading…' : 'updating…');
+    note.setAttribute('role', 'status');
+    if (shownText === null) body.replaceChildren(note);
+    else body.insertBefore(note, body.firstChild);
+    det.setAttribute('data-load', 'loading');
+    return loadSubject(ref).then(function (entry) {
+      if (entry.text !== shownText || entry.doc === null) fillBody(body, line, entry);
+      else note.remove();  // the same body as shown: keep it (and what the reader scrolled or selected)
+      det.setAttribute('data-load', entry.doc === null ? 'gone' : 'ready');
+    }, function (err) {
+      det.setAttribute('data-load', 'error');
+      const retry = button('link-button', 'try again', function () {
+        const again = showSubject(det, body, line);
+        if (again) {
+          det.setAttribute('data-built', 'loading');
+          again.then(function () { det.setAttribute('data-built', 'yes'); });
+        }
+      });
+      body.replaceChildren(el('p', 'subject-error', err && err.message ? err.message : String(err), ' ', retry));
+    });
+  }
+
+  function fillBody(body, line, entry) {
+    body.replaceChildren();
+    if (entry.doc === null) {
+      body.appendChild(el('p', 'subject-gone', displayRef(line) + ' is no longer stuck: it is not in the current ' +
+        'report (fixed or deleted since this list was loaded). The list updates by itself.'));
+    } else {
+      fillSubject(body, entry.doc);
+    }
   }
 
   function fillSubject(body, s) {
@@ -739,12 +868,48 @@
       box.appendChild(ul);
     }
     if (sc.sameNodesAs) {
-      const a = el('a', 'same-nodes', displayRefString(sc.sameNodesAs));
+      const target = String(sc.sameNodesAs);
+      const a = el('a', 'same-nodes', displayRefString(target));
       a.setAttribute('href', '#' + safeId('s-', sc.sameNodesAs));
-      box.appendChild(el('p', 'sched-same', 'Node verdicts: same nodes as ', a));
+      const para = el('p', 'sched-same', 'Node verdicts: same nodes as ', a);
+      box.appendChild(para);
+      a.addEventListener('click', function (ev) {
+        if (index && index.byRef.has(target)) {
+          // The fragment opens the target (which fetches its body); again on a second click.
+          if (decodeURIComponent(location.hash) === a.getAttribute('href')) {
+            ev.preventDefault();
+            revealRef(target);
+          }
+          return;
+        }
+        // Not on this page (the filters leave it out): fetch it and show its node table here.
+        ev.preventDefault();
+        sameNodesHere(box, para, target);
+      });
     }
     if (Array.isArray(sc.nodes)) box.appendChild(nodeTable(s, sc.nodes));
     return box;
+  }
+
+  function sameNodesHere(box, after, target) {
+    const old = box.querySelector('.same-nodes-here');
+    if (old) old.remove();
+    const holder = el('div', 'same-nodes-here', el('p', 'subject-loading', 'loading…'));
+    box.insertBefore(holder, after.nextSibling);
+    loadSubject(target).then(function (entry) {
+      const sc = entry.doc && entry.doc.scheduling;
+      if (entry.doc === null) {
+        holder.replaceChildren(el('p', 'subject-gone', displayRefString(target) + ' is no longer stuck; its node ' +
+          'verdicts are not in the current report.'));
+      } else if (sc && Array.isArray(sc.nodes)) {
+        holder.replaceChildren(el('p', 'muted', 'The node table of ' + displayRefString(target) + ':'),
+          nodeTable(entry.doc, sc.nodes));
+      } else {
+        holder.replaceChildren(el('p', 'muted', displayRefString(target) + ' has no node table now.'));
+      }
+    }, function (err) {
+      holder.replaceChildren(el('p', 'subject-error', err && err.message ? err.message : String(err)));
+    });
   }
 
   function displayRefString(ref) {
@@ -826,10 +991,14 @@
   function revealFromHash() {
     if (!report || !location.hash || location.hash.indexOf('#s-') !== 0) return;
     const id = decodeURIComponent(location.hash.slice(1));
-    syncOpenState();
     let ref = null;
     index.byRef.forEach(function (_s, r) { if (ref === null && safeId('s-', r) === id) ref = r; });
-    if (ref === null) return;
+    if (ref !== null) revealRef(ref);
+  }
+
+  function revealRef(ref) {
+    const id = safeId('s-', ref);
+    syncOpenState();
     const gi = index.groupOf.get(ref);
     if (gi !== undefined) {
       const g = report.groups[gi];
