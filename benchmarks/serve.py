@@ -211,7 +211,8 @@ def main() -> None:
             if os.environ.get("PODWHY_BENCH_METRICS"):
                 with urllib.request.urlopen(url + "/metrics", timeout=30) as r:
                     print("\n".join(x for x in r.read().decode().splitlines()
-                                    if x.startswith(("podwhy_change_to_report_seconds", "podwhy_diagnosis", "podwhy_subjects"))))
+                                    if x.startswith(("podwhy_diagnosis", "podwhy_change", "podwhy_subjects"))
+                                    and ("_sum" in x or "_count" in x or "rediagnosed " in x)))
             cpu1, rss1, hwm = _proc(podwhy.pid)
             wall = time.monotonic() - w0
             watcher.stop = True
@@ -219,9 +220,12 @@ def main() -> None:
             n = int(a.rate * seconds)
         finally:
             podwhy.terminate()
-            podwhy.wait(timeout=30)
+            podwhy.wait(timeout=60)
             api.stdin.close()
-            api.wait(timeout=30)
+            try:
+                api.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                api.kill()
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
     print(f"| {a.dump.name} | {ready:.1f} s | {q[49]:.2f} s | {q[98]:.2f} s | {len(lat)}/{n} | "
           f"{(cpu1 - cpu0) / wall:.2f} | {hwm / 1024:,.0f} MiB | {rss0 / 1024:,.0f} → {rss1 / 1024:,.0f} MiB |")

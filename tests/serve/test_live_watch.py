@@ -5,6 +5,7 @@ HTTP status), a burst of changes faster than diagnoses, and a kind RBAC forbids 
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from live.apiserver import Fault
 
 from .conftest import Cluster
 from .harness import Served, subject_refs
+from contract import check_report
 
 NOW = "2026-12-01T00:00:00Z"
 
@@ -45,7 +47,9 @@ def served(cluster: Cluster, *extra: str) -> Served:
 
 
 def same_as_scan(s: Served, cluster: Cluster) -> bool:
-    return s.get("/api/v1/report")[2] == scan(cluster)
+    body = s.get("/api/v1/report")[2]
+    check_report(json.loads(body))
+    return body == scan(cluster)
 
 
 def metric(text: str, name: str, **labels: str) -> float:

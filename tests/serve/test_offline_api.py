@@ -4,6 +4,7 @@ bound to loopback, the bearer token on dashboard/API/events, CSP on the page, cl
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from .harness import Served
+from contract import check_report
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "cluster")
@@ -48,6 +50,7 @@ def test_filters_are_the_clis_selections(example: Served, name: str, query: str,
     code, headers, body = example.get("/api/v1/report" + query)
     assert code == 200 and headers["Content-Type"] == "application/json"
     assert body == cli(*command)
+    check_report(json.loads(body))
 
 
 CODES = [("a code", "crash.oom-killed"), ("a family", "image"), ("a code with a namespace", "start.run-as-root")]
@@ -55,8 +58,6 @@ CODES = [("a code", "crash.oom-killed"), ("a family", "image"), ("a code with a 
 
 @pytest.mark.parametrize(("name", "code"), CODES, ids=[c[0] for c in CODES])
 def test_code_filter_keeps_subjects_whose_root_cause_it_is(example: Served, name: str, code: str) -> None:
-    import json
-
     full = json.loads(example.get("/api/v1/report")[2])
     part = example.report(f"?code={code}")
     want = [s for s in full["subjects"] if s["findings"][0]["code"] == code
@@ -65,6 +66,7 @@ def test_code_filter_keeps_subjects_whose_root_cause_it_is(example: Served, name
     assert {g["code"] for g in part["groups"]} <= {s["findings"][0]["code"] for s in want}
     assert sum(len(g["subjects"]) for g in part["groups"]) == len(want)
     assert part["examined"] == full["examined"] and part["notes"] == full["notes"]
+    check_report(part)
 
 
 ANSWERS = [
