@@ -203,10 +203,19 @@ def main() -> None:
             w0 = time.monotonic()
             api.stdin.write(f"churn {a.rate} {seconds}\n")
             api.stdin.flush()
+            rss_series: list[tuple[float, int]] = []
+            sampler_stop = threading.Event()
+
+            def sample() -> None:
+                while not sampler_stop.wait(15):
+                    rss_series.append((time.monotonic() - w0, _proc(podwhy.pid)[1]))
+
+            threading.Thread(target=sample, daemon=True).start()
             while True:
                 line = api.stdout.readline()
                 if line.strip() == "done" or not line:
                     break
+            sampler_stop.set()
             time.sleep(3)  # the last changes' reports
             if os.environ.get("PODWHY_BENCH_METRICS"):
                 with urllib.request.urlopen(url + "/metrics", timeout=30) as r:
@@ -227,6 +236,9 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 api.kill()
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
+    if rss_series:
+        # RSS every 15 s of the churn: a plateau is fragmentation settling, a slope is a leak.
+        print("RSS MiB over the churn: " + ", ".join(f"{t:.0f}s {kb / 1024:,.0f}" for t, kb in rss_series))
     print(f"| {a.dump.name} | {ready:.1f} s | {q[49]:.2f} s | {q[98]:.2f} s | {len(lat)}/{n} | "
           f"{(cpu1 - cpu0) / wall:.2f} | {hwm / 1024:,.0f} MiB | {rss0 / 1024:,.0f} → {rss1 / 1024:,.0f} MiB |")
 

@@ -216,8 +216,8 @@ def test_example_cluster_shows_exactly_the_scan_report() -> None:
         rec.assert_clean(page)
 
 
-def test_many_nodes_and_same_nodes_as(tmp_path: Path) -> None:
-    """60 nodes: 50 rows, then "show all 60"; a folded pod links (by #fragment) to the pod with the list."""
+def many_nodes(path: Path, pods: list[tuple[str, str]]) -> Path:
+    """60 nodes of 2 CPUs, and (namespace, name) pods asking for 8: all Pending, one node table each."""
     alloc = {"cpu": "2", "memory": "4Gi", "pods": "110"}
     objs: list[dict[str, Any]] = [
         {"apiVersion": "v1", "kind": "Node",
@@ -225,12 +225,18 @@ def test_many_nodes_and_same_nodes_as(tmp_path: Path) -> None:
          "status": {"allocatable": alloc, "capacity": alloc, "conditions": [{"type": "Ready", "status": "True"}]}}
         for i in range(60)]
     objs += [{"apiVersion": "v1", "kind": "Pod",
-              "metadata": {"name": f"big-{i}", "namespace": "batch", "uid": f"u-big-{i}", "labels": {"app": "big"}},
+              "metadata": {"name": name, "namespace": ns, "uid": f"u-{ns}-{name}", "labels": {"app": "big"}},
               "spec": {"containers": [{"name": "app", "image": "registry.example.com/big:1",
                                        "resources": {"requests": {"cpu": "8"}}}]},
-              "status": {"phase": "Pending"}} for i in range(3)]
-    cluster = tmp_path / "many-nodes.yaml"
-    cluster.write_text(yaml.safe_dump_all(objs))
+              "status": {"phase": "Pending"}} for ns, name in pods]
+    path.write_text(yaml.safe_dump_all(objs))
+    return path
+
+
+def test_many_nodes_and_same_nodes_as(tmp_path: Path) -> None:
+    """60 nodes: 50 rows, then "show all 60"; a folded pod links (by #fragment) to the pod with the list,
+    whose body is fetched when the link opens it."""
+    cluster = many_nodes(tmp_path / "many-nodes.yaml", [("batch", f"big-{i}") for i in range(3)])
     doc = scan_json(cluster, "--max-node-verdicts", "60")
     assert [s.get("scheduling", {}).get("sameNodesAs") for s in doc["subjects"]] == [
         None, "Pod/batch/big-0", "Pod/batch/big-0"]
@@ -264,6 +270,28 @@ def test_many_nodes_and_same_nodes_as(tmp_path: Path) -> None:
         assert subject_fetches(rec.requests) == ["Pod/batch/big-2", "Pod/batch/big-0"]
         expand_all(page)
         assert page.evaluate(DUMP_SUBJECTS) == expected_subjects(doc, all_nodes={"Pod/batch/big-0"})
+        rec.assert_clean(page)
+
+
+def test_same_nodes_as_a_subject_the_filters_leave_out(tmp_path: Path) -> None:
+    """Folded onto a pod of another namespace: narrowed to its own namespace, the link fetches the pod it
+    names and shows that pod's node table in place."""
+    cluster = many_nodes(tmp_path / "two-namespaces.yaml", [("batch", "big-0"), ("other", "big-1")])
+    doc = scan_json(cluster, "--max-node-verdicts", "60")
+    assert [s.get("scheduling", {}).get("sameNodesAs") for s in doc["subjects"]] == [None, "Pod/batch/big-0"]
+    with serve(cluster, "--max-node-verdicts", "60") as srv, browser_page() as (page, rec):
+        open_dashboard(page, f"{srv.url}?namespace=other")
+        open_details(page, page.locator("section.group details.group-subjects"))
+        folded = page.locator("details.subject[data-ref='Pod/other/big-1']")
+        open_details(page, folded)
+        assert page.locator("details.subject[data-ref='Pod/batch/big-0']").count() == 0
+        folded.locator("a.same-nodes").click()
+        rows = folded.locator(".same-nodes-here table.node-table tbody tr")
+        rows.first.wait_for()
+        assert urlsplit(page.url).fragment == ""  # nothing to go to on this page: it came here instead
+        assert subject_fetches(rec.requests) == ["Pod/other/big-1", "Pod/batch/big-0"]
+        nodes = next(s for s in doc["subjects"] if s["ref"] == "Pod/batch/big-0")["scheduling"]["nodes"]
+        assert [r.get_attribute("data-node") for r in rows.all()] == [n["name"] for n in nodes[:NODE_ROWS]]
         rec.assert_clean(page)
 
 
@@ -396,8 +424,19 @@ def test_hostile_cluster_text_stays_text(tmp_path: Path) -> None:
 
 def test_no_request_leaves_the_server_and_csp_holds() -> None:
     with serve(EXAMPLE) as srv, browser_page() as (page, rec):
-        response = open_dashboard(page, srv.url)
+        with page.expect_response(lambda r: urlsplit(r.url).path == "/api/v1/dashboard") as first:
+            response = open_dashboard(page, srv.url)
         assert response.headers.get("content-security-policy") == CSP
+        page.wait_for_selector("#conn[data-conn=live]")
+        # Everything collapsed: the page read the dashboard's lists only, never the report, no subject yet.
+        assert {urlsplit(u).path for u in rec.requests} == {
+            "/", "/static/dashboard.css", "/static/dashboard.js", "/api/v1/dashboard", "/events"}
+        dashboard = first.value.body()
+        with urllib.request.urlopen(f"{srv.origin}/api/v1/report", timeout=10) as res:
+            whole = res.read()
+        assert len(dashboard) < len(whole), (len(dashboard), len(whole))
+        assert json.loads(dashboard)["groups"] == json.loads(whole)["groups"]
+
         expand_all(page)
         page.locator("button.copy").first.click()
         page.locator("section.group .code-button").first.click()
@@ -406,7 +445,15 @@ def test_no_request_leaves_the_server_and_csp_holds() -> None:
         offsite = [u for u in rec.requests if not u.startswith(srv.url)]
         assert offsite == []
         paths = {urlsplit(u).path for u in rec.requests}
-        assert paths == {"/", "/static/dashboard.css", "/static/dashboard.js", "/api/v1/report", "/events"}
+        assert paths == {"/", "/static/dashboard.css", "/static/dashboard.js", "/api/v1/dashboard", "/events",
+                         "/api/v1/subject"}
+        # One request per opened subject (narrowing by a code re-uses the bodies of this version).
+        opened = page.evaluate("() => [...new Set([...document.querySelectorAll('details.subject')]"
+                               ".map(d => d.dataset.ref))]")
+        refs = subject_fetches(rec.requests)
+        assert sorted(refs) == sorted(set(refs)) and set(opened) <= set(refs)
+        assert sorted(refs) == sorted(s["ref"] for s in json.loads(whole)["subjects"])
+        assert fetched(rec.requests, "/api/v1/report") == []
     # The files themselves: no way to load anything else, nothing inline.
     html = (STATIC / "index.html").read_text()
     assert re.findall(r"<script\b[^>]*>", html) == ['<script src="static/dashboard.js" defer>']

@@ -67,6 +67,16 @@ def watches(cluster: Cluster, path: str) -> list[dict[str, str]]:
     return [r.query for r in cluster.api.requests if r.path == path and r.query.get("watch") == "1"]
 
 
+def test_one_namespace_is_the_scans_of_that_namespace(cluster: Cluster) -> None:
+    with Served([*cluster.args, "-n", "team-a", "--now", NOW]) as s:
+        s.ready()
+        out = subprocess.run([sys.executable, "-m", "podwhy", "scan", *cluster.args, "-n", "team-a", "--now", NOW,
+                              "-o", "json"], capture_output=True, check=False)
+        body = s.get("/api/v1/report")[2]
+        assert body == out.stdout
+        assert {x["namespace"] for x in json.loads(body)["subjects"]} == {"team-a"}
+
+
 def test_first_report_is_the_scans_and_only_gets_are_sent(cluster: Cluster) -> None:
     with served(cluster) as s:
         s.ready()

@@ -166,6 +166,17 @@ def _pulling(w: Work) -> bool:
                                    for st in _statuses(w.obj))
 
 
+def _forget_unheld(cs: Any) -> None:
+    """A ClusterState memoises pods' requests and priorities by id(): safe for one pass, whose snapshot keeps
+    every pod alive, not across passes, where a pod object analysed once may be freed and its id reused. Only
+    the entries of the pods it holds itself (bound and nominated, alive as long as it is) are kept."""
+    if cs is None:
+        return
+    held = {id(p) for ni in cs.infos.values() for p in ni.pods} | {id(p) for p in cs.nominated}
+    cs._req_cache = {k: v for k, v in cs._req_cache.items() if k in held}
+    cs._prio_cache = {k: v for k, v in cs._prio_cache.items() if k in held}
+
+
 @dataclass
 class _Kept:
     subject: Subject
@@ -203,6 +214,7 @@ class Incremental:
             run_analyzers(ctx, [w], notes)
             fresh[w.ref] = _Kept(subject_of(w), notes)
         self._carried = {k: ctx.cache[k] for k in CARRIED if k in ctx.cache}
+        _forget_unheld(self._carried.get(CLUSTER_KEY))
         kept = {w.ref: fresh.get(w.ref) or self._kept[w.ref] for w in works}
         self._kept = kept
         self.last_rerun = len(rerun)
