@@ -81,6 +81,10 @@ ANSWERS = [
     ("unknown parameter", "GET", "/api/v1/report?pod=x", {}, 400, None),
     ("owner of an unknown kind", "GET", "/api/v1/report?owner=cronjob/x", {}, 400, None),
     ("unknown path", "GET", "/api/v2/report", {}, 404, None),
+    ("one subject", "GET", "/api/v1/subject?ref=Pod/apps/checkout-web-6c9f7d8b4-x2x9q", {}, 404,
+     ("X-Podwhy-Report-Version", "1")),
+    ("subject: unknown parameter", "GET", "/api/v1/subject?ref=x&version=1", {}, 400, None),
+    ("dashboard view", "GET", "/api/v1/dashboard?namespace=apps", {}, 200, ("Content-Type", "application/json")),
     ("POST refused", "POST", "/api/v1/report", {}, 405, None),
     ("DELETE refused", "DELETE", "/", {}, 405, None),
     ("DNS rebinding refused", "GET", "/api/v1/report", {"Host": "attacker.example:8080"}, 403, None),
@@ -165,3 +169,20 @@ def test_port_in_use_is_a_usage_error(example: Served) -> None:
     out = subprocess.run([sys.executable, "-m", "podwhy", "serve", "--from", EXAMPLE, "--listen", f"127.0.0.1:{port}"],
                          capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 2 and "Address already in use" in out.stderr
+
+
+def test_dashboard_view_and_subjects_are_the_reports(example: Served) -> None:
+    from urllib.parse import quote
+
+    full = json.loads(example.get("/api/v1/report")[2])
+    view = json.loads(example.get("/api/v1/dashboard")[2])
+    assert view["groups"] == full["groups"] and view["notes"] == full["notes"]
+    assert [s["ref"] for s in view["subjects"]] == [s["ref"] for s in full["subjects"]]
+    for line, subject in zip(view["subjects"], full["subjects"], strict=True):
+        assert (line["code"], line["cause"], line["findings"]) == (
+            subject["findings"][0]["code"], subject["findings"][0]["cause"], len(subject["findings"]))
+        nodes = (subject.get("scheduling") or {}).get("nodes")
+        assert line.get("nodes") == (len(nodes) if nodes is not None else None)
+    for subject in full["subjects"][:10]:
+        code, _, body = example.get("/api/v1/subject?ref=" + quote(subject["ref"], safe=""))
+        assert code == 200 and json.loads(body) == subject

@@ -18,18 +18,17 @@ class Published:
     version: int
     report: Report
     snapshot: Snapshot
-    compact: bytes  # the report's JSON without indentation: what tells a new version from the same one
     at: float  # unix time it was published
     _body: bytes | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def body(self) -> bytes:
-        """Exactly what `podwhy scan -o json` writes for this state (the document and a newline). Indented
+        """Exactly what `podwhy scan -o json` writes for this state (the document and a newline). Encoded
         when first asked for: a big cluster's report is 100+ MB, and most versions are never fetched."""
         with self._lock:
             if self._body is None:
-                self._body = msgspec.json.format(self.compact, indent=2) + b"\n"
+                self._body = msgspec.json.format(msgspec.json.encode(self.report), indent=2) + b"\n"
             return self._body
 
 
@@ -44,15 +43,16 @@ class Board:
         return self._current
 
     def publish(self, report: Report, snapshot: Snapshot) -> bool:
-        """True when the report changed (a new version); the same bytes again only refresh the time."""
-        compact = msgspec.json.encode(report)
+        """True when the report changed (a new version); an equal one again only refreshes the time. Compared
+        as structs, not as encoded bytes: the subjects an incremental pass kept are the very same objects,
+        so the comparison costs what changed."""
         with self._cond:
             cur = self._current
-            if cur is not None and cur.compact == compact:
-                self._current = Published(cur.version, report, snapshot, compact, time.time())
+            if cur is not None and cur.report == report:
+                self._current = Published(cur.version, cur.report, snapshot, time.time(), cur._body)
                 return False
             version = 1 if cur is None else cur.version + 1
-            self._current = Published(version, report, snapshot, compact, time.time())
+            self._current = Published(version, report, snapshot, time.time())
             self._cond.notify_all()
             return True
 

@@ -209,16 +209,21 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, body, STATIC_TYPES[ext], headers)
 
     def _subject(self, query: dict[str, list[str]]) -> None:
+        unknown = sorted(set(query) - {"ref"})
+        if unknown:
+            self._text(400, f"unknown parameter(s) {', '.join(unknown)}: give ref=KIND/NAMESPACE/NAME")
+            return
         ref = (query.get("ref") or [""])[-1]
         cur = self.server.board.current
         if cur is None:
             self._text(503, "podwhy serve: no report yet (the cluster is still being listed)")
             return
+        version = {"X-Podwhy-Report-Version": str(cur.version)}
         body = views.subject(cur.report, ref) if ref else None
         if body is None:
-            self._text(404, "no such stuck subject in the current report")
+            self._send(404, b"no such stuck subject in the current report\n", headers=version)
             return
-        self._send(200, body, "application/json", {"X-Podwhy-Report-Version": str(cur.version)})
+        self._send(200, body, "application/json", version)
 
     def _report(self, query: dict[str, list[str]], view: str = "report") -> None:
         unknown = sorted(set(query) - FILTER_KEYS)

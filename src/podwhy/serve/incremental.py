@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from podwhy.analyzers import Options
@@ -168,13 +169,15 @@ def _pulling(w: Work) -> bool:
 
 def _forget_unheld(cs: Any) -> None:
     """A ClusterState memoises pods' requests and priorities by id(): safe for one pass, whose snapshot keeps
-    every pod alive, not across passes, where a pod object analysed once may be freed and its id reused. Only
-    the entries of the pods it holds itself (bound and nominated, alive as long as it is) are kept."""
+    every pod alive, not across passes, where a pod object analysed once may be freed and its id reused. So
+    only the request entries its constructor made (the pods it holds, alive as long as it is) survive a pass,
+    and the priorities are asked again."""
     if cs is None:
         return
-    held = {id(p) for ni in cs.infos.values() for p in ni.pods} | {id(p) for p in cs.nominated}
-    cs._req_cache = {k: v for k, v in cs._req_cache.items() if k in held}
-    cs._prio_cache = {k: v for k, v in cs._prio_cache.items() if k in held}
+    n = len(cs.bound)  # its constructor's entries come first: one per bound pod
+    for key in list(islice(cs._req_cache, n, None)):
+        del cs._req_cache[key]
+    cs._prio_cache = {}
 
 
 @dataclass

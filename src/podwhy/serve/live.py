@@ -49,9 +49,7 @@ class _Logs:
     @staticmethod
     def wanted(pods: list[Any]) -> list[LogKey]:
         """The containers a scan would read the previous log of (podlogs.wanted), with their restart count."""
-        restarts = {(p.metadata.namespace, p.metadata.name, cs.name): cs.restart_count
-                    for p in pods for cs in (*p.status.init_container_statuses, *p.status.container_statuses)}
-        return [(ns, pod, c, restarts.get((ns, pod, c), 0)) for ns, pod, c in podlogs.wanted(pods)]
+        return podlogs.wanted_runs(pods)
 
     def fill(self, client: Client, keys: list[LogKey], store: LogStore) -> bool:
         """Put these containers' logs in `store`, reading those not read yet. True when pods/log was found

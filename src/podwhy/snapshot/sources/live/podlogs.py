@@ -20,15 +20,20 @@ LIMIT_BYTES = 64 * 1024
 
 def wanted(pods: Iterable[Pod]) -> list[tuple[str, str, str]]:
     """(namespace, pod, container) of containers that restarted after a failed run, the most restarted first."""
-    found: list[tuple[int, tuple[str, str, str]]] = []
+    return [k[:3] for k in wanted_runs(pods)]
+
+
+def wanted_runs(pods: Iterable[Pod]) -> list[tuple[str, str, str, int]]:
+    """`wanted`, each with its restart count (which run's log it is: `podwhy serve` reads each run once)."""
+    found: list[tuple[str, str, str, int]] = []
     for p in pods:
         meta, st = p.metadata, p.status
         for cs in (*st.init_container_statuses, *st.container_statuses):
             last = cs.last_state.terminated
             if cs.restart_count > 0 and last is not None and last.reason not in ("StartError", "ContainerCannotRun"):
-                found.append((cs.restart_count, (meta.namespace, meta.name, cs.name)))
-    found.sort(key=lambda x: -x[0])
-    return [k for _, k in found[:MAX_CONTAINERS]]
+                found.append((meta.namespace, meta.name, cs.name, cs.restart_count))
+    found.sort(key=lambda x: -x[3])
+    return found[:MAX_CONTAINERS]
 
 
 def read(client: Client, keys: list[tuple[str, str, str]], store: LogStore, *, workers: int = WORKERS) -> list[str]:
