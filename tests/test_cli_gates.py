@@ -598,11 +598,16 @@ def _stub(d: Path, name: str, body: str) -> None:
     ("present", "installed"),
     [
         pytest.param([], "docker-registry apache2-utils containerd runc busybox-static openssl iproute2 util-linux "
-                         "kubernetes-client gcc libseccomp-dev containernetworking-plugins",
-                     id="fresh-machine-installs-every-missing-package-incl-kubectl-and-the-kubelet-tier"),
-        pytest.param(["docker-registry", "htpasswd", "containerd", "runc", "openssl", "ip", "unshare", "gcc"],
+                         "kubernetes-client gcc libseccomp-dev containernetworking-plugins chromium",
+                     id="fresh-machine-installs-every-missing-package-incl-kubectl-the-kubelet-tier-and-chromium"),
+        pytest.param(["docker-registry", "htpasswd", "containerd", "runc", "openssl", "ip", "unshare", "gcc",
+                      "chromium"],
                      "busybox-static kubernetes-client libseccomp-dev containernetworking-plugins",
                      id="only-kubectl-busybox-and-the-package-only-parts-missing-installs-just-those"),
+        pytest.param(["docker-registry", "htpasswd", "containerd", "runc", "openssl", "ip", "unshare", "gcc",
+                      "kubectl"],
+                     "busybox-static libseccomp-dev containernetworking-plugins chromium",
+                     id="no-browser-yet-installs-chromium-for-the-dashboard-tests"),
     ],
 )
 def test_install_realparts_installs_the_missing_packages(tmp_path: Path, present: list[str], installed: str) -> None:

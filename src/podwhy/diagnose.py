@@ -39,7 +39,21 @@ class Selection:
     owner_name: str | None = None
 
 
-def select_works(snap: Snapshot, sel: Selection, now: datetime, opts: Options) -> tuple[list[Work], int]:
+@dataclass
+class Reuse:
+    """Stuck decisions of an earlier pass that `select_works` may keep (`podwhy serve`): by id() of the object,
+    the object itself (checked with `is`: an id can be reused once its object is gone) and its Work or None.
+    An object in one of `namespaces`, or a pod on one of `nodes`, is decided again; `decided` is filled with
+    this pass's decisions for the next one."""
+
+    previous: dict[int, tuple[Any, Work | None]]
+    namespaces: set[str]
+    nodes: set[str]
+    decided: dict[int, tuple[Any, Work | None]]
+
+
+def select_works(snap: Snapshot, sel: Selection, now: datetime, opts: Options,
+                 reuse: Reuse | None = None) -> tuple[list[Work], int]:
     works: list[Work] = []
     examined = 0
     pods = snap.pods if sel.namespace is None else tuple(snap.pods_by_namespace.get(sel.namespace, ()))
@@ -47,11 +61,26 @@ def select_works(snap: Snapshot, sel: Selection, now: datetime, opts: Options) -
         pods = tuple(p for p in pods if p.metadata.name == sel.pod)
     elif sel.owner_name is not None:
         pods = tuple(p for p in pods if _owned_by(snap, p, sel.owner_kind, sel.owner_name))
-    for p in pods:
-        examined += 1
-        w = pod_work(snap, p, now, opts)
-        if w is not None:
-            works.append(w)
+    w: Work | None
+    if reuse is None:
+        for p in pods:
+            examined += 1
+            w = pod_work(snap, p, now, opts)
+            if w is not None:
+                works.append(w)
+    else:
+        # The loop of every pod of the cluster: plain lookups, no call unless the pod is decided again.
+        prev, decided, dirty_ns, dirty_nodes = reuse.previous, reuse.decided, reuse.namespaces, reuse.nodes
+        for p in pods:
+            examined += 1
+            e = prev.get(id(p))
+            if e is not None and e[0] is p and p.metadata.namespace not in dirty_ns and p.spec.node_name not in dirty_nodes:
+                w = e[1]
+            else:
+                w = pod_work(snap, p, now, opts)
+            decided[id(p)] = (p, w)
+            if w is not None:
+                works.append(w)
     if sel.pod is None:
         for kind in CONTROLLER_KINDS:
             for obj in snap.objects(kind):
@@ -59,7 +88,15 @@ def select_works(snap: Snapshot, sel: Selection, now: datetime, opts: Options) -
                     continue
                 if sel.owner_name is not None and not _controller_selected(snap, obj, sel):
                     continue
-                w = controller_work(snap, obj, now)
+                if reuse is None:
+                    w = controller_work(snap, obj, now)
+                else:
+                    e = reuse.previous.get(id(obj))
+                    if e is not None and e[0] is obj and obj.metadata.namespace not in reuse.namespaces:
+                        w = e[1]
+                    else:
+                        w = controller_work(snap, obj, now)
+                    reuse.decided[id(obj)] = (obj, w)
                 if w is not None:
                     works.append(w)
     return works, examined

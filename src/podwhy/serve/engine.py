@@ -11,8 +11,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from podwhy.findings import Report
 from podwhy.snapshot import Snapshot
@@ -23,17 +22,13 @@ from .metrics import Metrics
 MAX_DELAY = 0.25
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    # A diagnosis allocates millions of short-lived objects that reference counting frees; the cyclic
-    # collector would traverse them again and again. Not gc.freeze(): every snapshot is replaced later.
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+def _collect() -> None:
+    """The cyclic collector runs here only, after a full pass, not on its own: left on, the millions of short-lived
+    objects of every pass trigger it over and over, and each of its full sweeps walks everything the store holds
+    (15 % of a 150,000-pod server's time). What a pass frees, reference counting frees; cycles (HTTP machinery,
+    tracebacks) wait until the next full pass. The survivors are frozen so later sweeps skip them."""
+    gc.collect()
+    gc.freeze()
 
 
 class Engine:
@@ -60,6 +55,7 @@ class Engine:
             self._cond.notify()
 
     def run(self) -> None:
+        gc.disable()  # see _collect
         while not self.stop.is_set():
             with self._cond:
                 self._cond.wait_for(lambda: self._first_change is not None or self.stop.is_set(), self.resync)
@@ -85,8 +81,7 @@ class Engine:
         # Every `resync` seconds a full diagnosis, even under a steady stream of changes: ages move on.
         full = started - self._last_full >= self.resync
         try:
-            with _no_gc():
-                got = self._build(full)
+            got = self._build(full)
             if full:
                 self._last_full = started
         except Exception:  # one failed rebuild must not end the server: report it, keep the last report
@@ -97,8 +92,11 @@ class Engine:
             return
         report, snap = got
         self.board.publish(report, snap)
+        del got, report, snap
         done = time.monotonic()
         self.metrics.diagnosis.observe(done - started)
         if first_change is not None:
             self.metrics.latency.observe(done - first_change)
         self.metrics.synced()
+        if full:
+            _collect()  # after the report is out: it does not delay it

@@ -35,10 +35,10 @@ from podwhy.analyzers import Options
 from podwhy.analyzers.base import Context, Work
 from podwhy.analyzers.imagepull.case import CAUSE_EVENT_REASONS
 from podwhy.analyzers.scheduling.recompute import CLUSTER_KEY
-from podwhy.diagnose import Selection, assemble, run_analyzers, select_works, subject_of
+from podwhy.diagnose import Reuse, Selection, assemble, run_analyzers, select_works, subject_of
 from podwhy.findings import Report, Subject
 from podwhy.snapshot import CONTROLLER_KINDS, Snapshot
-from podwhy.stuck import PULL_REASONS
+from podwhy.stuck import PULL_REASONS, controller_work, pod_work
 
 from .store import Change, Changes
 
@@ -191,21 +191,30 @@ class Incremental:
         self.options, self.selection, self.max_node_verdicts = options, selection, max_node_verdicts
         self._kept: dict[str, _Kept] = {}
         self._carried: dict[str, Any] = {}
+        self._decided: dict[int, tuple[Any, Work | None]] = {}
         self.last_rerun = 0  # subjects analysed by the last pass (for tests and the benchmark)
 
     def forget(self) -> None:
         """Keep nothing: the next pass diagnoses every subject."""
         self._kept = {}
         self._carried = {}
+        self._decided = {}
 
     def diagnose(self, snap: Snapshot, now: datetime, dirty: Dirty,
                  prepare: Callable[[list[Work]], None] | None = None) -> Report:
         """`prepare(works)` runs before the analyzers with the works they will analyse (serve reads their logs)."""
-        works, examined = select_works(snap, self.selection, now, self.options)
-        if dirty.everything or not self._kept:
+        full = dirty.everything or not self._kept
+        # Whether an object is stuck is decided again where its subject's inputs may have moved (its namespace,
+        # its node); elsewhere the last decision stands until the next full pass (time moves on too).
+        reuse = Reuse({} if full else self._decided, dirty.namespaces, dirty.nodes, {})
+        works, examined = select_works(snap, self.selection, now, self.options, reuse)
+        self._decided = reuse.decided
+        if full:
             rerun = works
         else:
             rerun = [w for w in works if w.ref not in self._kept or self._touched(w, dirty)]
+            if rerun:
+                works, rerun = self._fresh_works(snap, now, works, rerun, reuse.previous)
         if prepare is not None:
             prepare(rerun)
         ctx = Context(snapshot=snap, now=now, options=self.options)
@@ -224,6 +233,28 @@ class Incremental:
         ordered = [kept[w.ref] for w in works]
         return assemble(snap, [k.subject for k in ordered], [n for k in ordered for n in k.notes], examined,
                         self.max_node_verdicts)
+
+    def _fresh_works(self, snap: Snapshot, now: datetime, works: list[Work], rerun: list[Work],
+                     previous: dict[int, tuple[Any, Work | None]]) -> tuple[list[Work], list[Work]]:
+        """A Work kept from an earlier pass has its findings already: one to analyse again is made anew (and
+        may no longer be stuck at this pass's time)."""
+        again = {id(w) for w in rerun}
+        out: list[Work] = []
+        fresh: list[Work] = []
+        for w in works:
+            if id(w) in again:
+                obj = w.obj
+                before = previous.get(id(obj))
+                if before is not None and before[1] is w:  # kept from the last pass, analysed then
+                    nw = (pod_work(snap, obj, now, self.options) if w.kind == "Pod"
+                          else controller_work(snap, obj, now))
+                    self._decided[id(obj)] = (obj, nw)
+                    if nw is None:
+                        continue
+                    w = nw
+                fresh.append(w)
+            out.append(w)
+        return out, fresh
 
     def _touched(self, w: Work, d: Dirty) -> bool:
         if w.namespace in d.namespaces:
