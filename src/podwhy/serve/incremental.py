@@ -19,8 +19,9 @@ results can be kept. Every rule errs towards re-running:
   readable, and every `resync` (ages in the texts move on, thresholds are crossed with no event at all) re-run
   everything.
 
-The stuck set itself (select_works) is recomputed in full every time: it is cheap and it is what the
-thresholds decide. With the clock pinned (`--now`) the report is byte for byte the full diagnosis's; tests
+Whether an object is stuck at all (select_works) is decided again for the objects of touched namespaces and
+nodes; elsewhere the last decision stands until the next full pass, like the kept subjects' texts. With the
+clock pinned (`--now`) the report is byte for byte the full diagnosis's; tests
 and `PODWHY_SERVE_VERIFY=1` compare the two after every incremental pass."""
 
 from __future__ import annotations
