@@ -15,44 +15,14 @@ from __future__ import annotations
 import base64
 import json
 import os
-import queue
-import re
 import shutil
-import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-LISTENING = re.compile(r"podwhy serve: listening on (http://127\.0\.0\.1:\d+/)")
-
-
-def start_server() -> tuple[subprocess.Popen[str], str]:
-    cmd = [sys.executable, "-m", "podwhy", "serve", "--from", "examples/cluster", "--listen", "127.0.0.1:0"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    found: queue.Queue[str | None] = queue.Queue()
-
-    def drain() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            sys.stderr.write(line)
-            m = LISTENING.search(line)
-            if m:
-                found.put(m.group(1))
-        found.put(None)
-
-    threading.Thread(target=drain, daemon=True).start()
-    try:
-        url = found.get(timeout=60)
-    except queue.Empty:
-        url = None
-    if url is None:
-        proc.kill()
-        sys.exit("screenshot-dashboard: podwhy serve did not start")
-    return proc, url
-
+sys.path.insert(0, str(ROOT / "tests"))
+from serve.harness import Served  # noqa: E402  (the tests' way of running `podwhy serve`)
 
 NAMESPACE = "analytics"  # three groups, the first of them a Pending pod with a node table
 WIDTH, HEIGHT, SCALE = 1280, 900, 0.9
@@ -90,8 +60,8 @@ def main() -> int:
         sys.exit("screenshot-dashboard: no chromium on PATH (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    proc, url = start_server()
-    try:
+    with Served(["--from", str(ROOT / "examples" / "cluster")]) as served:
+        url = served.url + "/"
         with sync_playwright() as p:
             args = ["--no-sandbox"] if os.geteuid() == 0 else []
             browser = p.chromium.launch(executable_path=chromium, args=args, headless=True)
@@ -127,9 +97,6 @@ def main() -> int:
             bottom_end = sched_top + (available - top_end)  # fill the window: a little more below the next head
             compose(browser, [crop(page, 0, top_end), crop(page, sched_top, bottom_end)], out)
             browser.close()
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
     print(f"screenshot-dashboard: wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     return 0
 

@@ -8,12 +8,9 @@ The browser is Debian's `chromium` package (never a downloaded one): the tests f
 from __future__ import annotations
 
 import os
-import queue
 import re
 import shutil
 import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,9 +19,11 @@ from typing import Any
 
 import pytest
 
+from podwhy.render.text import node_detail
+
+from .harness import Served
+
 ROOT = Path(__file__).resolve().parents[2]
-LISTENING = re.compile(r"podwhy serve: listening on (http://127\.0\.0\.1:\d+/)")
-START_TIMEOUT = 60.0
 
 # The contract's Content-Security-Policy of the dashboard, exactly.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -69,35 +68,10 @@ class Server:
 
 @contextmanager
 def serve(source: str | Path, *extra: str) -> Iterator[Server]:
-    """`python -m podwhy serve --from SOURCE --listen 127.0.0.1:0`, until its `listening on` line; killed after."""
-    cmd = [sys.executable, "-m", "podwhy", "serve", "--from", str(source), "--listen", "127.0.0.1:0", *extra]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, env=env)
-    lines: list[str] = []
-    found: queue.Queue[str | None] = queue.Queue()
-
-    def drain() -> None:  # keeps reading so the pipe never fills
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.append(line)
-            m = LISTENING.search(line)
-            if m:
-                found.put(m.group(1))
-        found.put(None)
-
-    threading.Thread(target=drain, daemon=True).start()
-    try:
-        try:
-            url = found.get(timeout=START_TIMEOUT)
-        except queue.Empty:
-            url = None
-        if url is None:
-            pytest.fail(f"podwhy serve did not say `listening on` (exit {proc.poll()}):\n{''.join(lines)}")
-        yield Server(url, proc, lines)
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
+    """`python -m podwhy serve --from SOURCE --listen 127.0.0.1:0` (harness.Served), until it stops."""
+    with Served(["--from", str(source), *extra]) as s:
+        assert s.proc is not None
+        yield Server(s.url + "/", s.proc, s.stderr)
 
 
 # ---- the browser ---------------------------------------------------------------------------------------
@@ -263,15 +237,5 @@ DUMP_SUBJECTS = """
 
 
 def detail_text(detail: dict[str, Any] | None) -> str:
-    """dashboard.js `detailText`: a node failure's detail in brackets after its reasons."""
-    if not detail:
-        return ""
-    if isinstance(detail.get("summary"), str):
-        return str(detail["summary"])
-    parts = []
-    for k, v in detail.items():
-        if isinstance(v, dict):
-            parts.append(f"{k}: " + ", ".join(f"{a}={b}" for a, b in v.items()))
-        else:
-            parts.append(f"{k}={v}")
-    return "; ".join(parts)
+    """dashboard.js `detailText`: a node failure's detail in brackets after its reasons, as the text report."""
+    return node_detail(detail)

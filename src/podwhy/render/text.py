@@ -245,7 +245,7 @@ def _scheduling(con: Console, s: Subject, seen: list[str]) -> None:
                 line = Text(" " * hang)
             line.append(f"  {fl.plugin}: ")
             line.append(clean("; ".join(fl.reasons)))
-            detail = _detail(fl.detail)
+            detail = node_detail(fl.detail)
             if detail:
                 line.append(f" ({clean(detail)})", style="dim")
             _para(con, line, 6, hang + 2)
@@ -253,7 +253,8 @@ def _scheduling(con: Console, s: Subject, seen: list[str]) -> None:
         _para(con, _t(f"… {len(nodes) - limit} more node(s) (see -o json)", "dim"), 6)
 
 
-def _detail(detail: dict[str, Any] | None) -> str:
+def node_detail(detail: dict[str, Any] | None) -> str:
+    """A node failure's detail as the report prints it after its reasons (the dashboard's `detailText` too)."""
     if not detail:
         return ""
     if isinstance(detail.get("summary"), str):

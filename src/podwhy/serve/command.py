@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from podwhy.errors import InputError
 from podwhy.findings import Report
@@ -18,6 +18,12 @@ from .board import Board
 from .engine import Engine
 from .http import ServeServer
 from .metrics import Metrics
+
+if TYPE_CHECKING:
+    from podwhy.analyzers import Options
+    from podwhy.snapshot import Snapshot
+
+    from .live import LiveSource
 
 
 def _address(raw: str) -> tuple[str, int]:
@@ -40,45 +46,25 @@ def _token(path: str | None) -> str | None:
     return token
 
 
-def run(args: argparse.Namespace, options: object, err: TextIO, *, offline_report: object = None) -> int:
+def run(args: argparse.Namespace, options: Options, err: TextIO, *,
+        offline_report: Callable[[], tuple[Report, Snapshot]] | None = None) -> int:
     """`offline_report`: for --from, a callable returning (report, snapshot) exactly as `scan` builds it."""
-    from podwhy.analyzers import Options
-
-    assert isinstance(options, Options)
     if args.probe_registry:
         raise InputError("serve: --probe-registry is not supported (probe one pod with `podwhy pod NAME "
                          "--probe-registry`)")
     address = _address(args.listen)
     token = _token(args.token_file)
     board = Board()
-    source = None
+    source: LiveSource | None = None
     engine: Engine | None = None
-    if args.sources:
-        report, snap = offline_report()  # type: ignore[operator]
+    if offline_report is not None:
+        report, snap = offline_report()
         board.publish(report, snap)
         metrics = Metrics(lambda: _report(board), lambda: _objects(snap), lambda: {}, lambda: True)
         metrics.synced()
         ready = lambda: True  # noqa: E731
     else:
-        from .live import LiveSource
-
-        holder: dict[str, Engine] = {}
-        source = LiveSource(kubeconfig=args.kubeconfig, context=args.context, namespace=args.namespace,
-                            all_namespaces=args.all_namespaces, timeout=args.request_timeout, options=options,
-                            max_node_verdicts=args.max_node_verdicts,
-                            on_change=lambda: holder["engine"].changed() if "engine" in holder else None,
-                            counters=_LateCounters(), now=_clock(args.now),
-                            forbidden_retry=args.forbidden_retry)
-        metrics = Metrics(lambda: _report(board), source.store.counts, source.store.readable,
-                          lambda: board.current is not None)
-        source_counters = source.watchers[0].counters
-        assert isinstance(source_counters, _LateCounters)
-        source_counters.target = metrics
-        source.metrics = metrics
-        engine = Engine(source.build, board, metrics, debounce=args.debounce, resync=args.resync,
-                        max_delay=args.max_delay,
-                        complete=lambda: source.store.settled)
-        holder["engine"] = engine
+        metrics, source, engine = _live(args, options, board)
         ready = lambda: board.current is not None  # noqa: E731
     try:
         server = ServeServer(address, board, metrics, token=token, ready=ready)
@@ -90,10 +76,8 @@ def run(args: argparse.Namespace, options: object, err: TextIO, *, offline_repor
     if source is not None and engine is not None:
         source.start()
         threading.Thread(target=engine.run, name="podwhy-diagnose", daemon=True).start()
-    stop = threading.Event()
 
     def _stop(_sig: int, _frame: object) -> None:
-        stop.set()
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -108,6 +92,22 @@ def run(args: argparse.Namespace, options: object, err: TextIO, *, offline_repor
             source.close()
         server.server_close()
     return 0
+
+
+def _live(args: argparse.Namespace, options: Options, board: Board) -> tuple[Metrics, LiveSource, Engine]:
+    """The metrics read the source's store and the source's watchers count into the metrics; the store tells
+    the engine of changes. The closures bind `source` and `engine` late: nothing runs before source.start()."""
+    from .live import LiveSource
+
+    metrics = Metrics(lambda: _report(board), lambda: source.store.counts(), lambda: source.store.readable(),
+                      lambda: board.current is not None)
+    source = LiveSource(kubeconfig=args.kubeconfig, context=args.context, namespace=args.namespace,
+                        all_namespaces=args.all_namespaces, timeout=args.request_timeout, options=options,
+                        max_node_verdicts=args.max_node_verdicts, on_change=lambda: engine.changed(),
+                        metrics=metrics, now=_clock(args.now), forbidden_retry=args.forbidden_retry)
+    engine = Engine(source.build, board, metrics, debounce=args.debounce, resync=args.resync,
+                    max_delay=args.max_delay, complete=lambda: source.store.settled)
+    return metrics, source, engine
 
 
 def _clock(fixed: str | None) -> Callable[[], datetime]:
@@ -125,21 +125,8 @@ def _report(board: Board) -> Report | None:
     return None if cur is None else cur.report
 
 
-def _objects(snap: object) -> dict[str, int]:
+def _objects(snap: Snapshot) -> dict[str, int]:
+    """`podwhy_objects` of a snapshot served with --from: what it holds, by kind."""
     from podwhy.snapshot import ATTR
 
-    return {kind: len(snap.objects(kind)) for kind in ATTR}  # type: ignore[attr-defined]
-
-
-class _LateCounters:
-    """The watchers' counters before the metrics exist (they need the store the watchers fill)."""
-
-    target: Metrics | None = None
-
-    def watch_restart(self, kind: str, reason: str) -> None:
-        if self.target is not None:
-            self.target.watch_restart(kind, reason)
-
-    def relist(self, kind: str) -> None:
-        if self.target is not None:
-            self.target.relist(kind)
+    return {kind: len(snap.objects(kind)) for kind in ATTR}

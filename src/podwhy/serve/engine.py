@@ -42,7 +42,6 @@ class Engine:
         self._first_change: float | None = None
         self._last_change = 0.0
         self.stop = threading.Event()
-        self.failures = 0
         self._last_full = float("-inf")
 
     def changed(self) -> None:
@@ -85,7 +84,6 @@ class Engine:
             if full:
                 self._last_full = started
         except Exception:  # one failed rebuild must not end the server: report it, keep the last report
-            self.failures += 1
             traceback.print_exc(file=sys.stderr)
             return
         if got is None:

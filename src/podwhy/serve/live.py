@@ -31,7 +31,7 @@ from podwhy.snapshot.sources.live.notes import no_pods, notes_for
 from .incremental import Incremental, classify
 from .metrics import Metrics
 from .store import Store
-from .watch import Counters, Watcher
+from .watch import Watcher
 
 PLAN = (*KINDS, EVENTS_V1)
 LogKey = tuple[str, str, str, int]
@@ -75,7 +75,7 @@ class _Logs:
 class LiveSource:
     def __init__(self, *, kubeconfig: str | None, context: str | None, namespace: str | None, all_namespaces: bool,
                  timeout: float, options: Options, max_node_verdicts: int, on_change: Callable[[], None],
-                 counters: Counters, now: Callable[[], datetime], forbidden_retry: float) -> None:
+                 metrics: Metrics, now: Callable[[], datetime], forbidden_retry: float) -> None:
         self.cluster = configure(kubeconfig, context)
         self.scope = None if all_namespaces else (namespace or self.cluster.namespace)
         self.selection = Selection(namespace=self.scope)
@@ -83,14 +83,14 @@ class LiveSource:
         self.options, self.max_node_verdicts, self.timeout = options, max_node_verdicts, timeout
         self.stop = threading.Event()
         self.store = Store(PLAN, on_change)
-        self.watchers = [Watcher(self.client, self.store, info, self.scope, self.cluster.namespace, counters,
+        self.metrics = metrics
+        self.watchers = [Watcher(self.client, self.store, info, self.scope, self.cluster.namespace, metrics,
                                  self.stop, forbidden_retry=forbidden_retry) for info in PLAN]
         self.now = now
         self._logs = _Logs()
         self.incremental = Incremental(options, self.selection, max_node_verdicts)
         self._wanted: set[LogKey] = set()
         self._next_full = False
-        self.metrics: Metrics | None = None  # set once the metrics exist (they read this source's store)
         # Tests and the benchmark: after every incremental pass, diagnose in full and say if they differ.
         self.verify = os.environ.get("PODWHY_SERVE_VERIFY") == "1"
         self._tls = _tls_notes(self.cluster)
@@ -98,8 +98,7 @@ class LiveSource:
 
     def _phase(self, name: str, since: float) -> float:
         now = time.perf_counter()
-        if self.metrics is not None:
-            self.metrics.phases.labels(name).observe(now - since)
+        self.metrics.phases.labels(name).observe(now - since)
         return now
 
     @property
@@ -174,8 +173,7 @@ class LiveSource:
         now = self.now()
         report = self.incremental.diagnose(snap, now, dirty, prepare)
         self._phase("diagnose", clock)
-        if self.metrics is not None:
-            self.metrics.rediagnosed.set(self.incremental.last_rerun)
+        self.metrics.rediagnosed.set(self.incremental.last_rerun)
         if self.verify and not dirty.everything:
             whole = diagnose(snap, now=now, options=self.options, selection=self.selection,
                              max_node_verdicts=self.max_node_verdicts)

@@ -7,7 +7,6 @@ how many series were folded, so a cluster with 50,000 broken Deployments cannot 
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter as Tally
 from collections.abc import Callable, Iterator
@@ -68,7 +67,8 @@ class Metrics:
 
     def __init__(self, report: Callable[[], Report | None], objects: Callable[[], dict[str, int]],
                  readable: Callable[[], dict[str, bool]], ready: Callable[[], bool]) -> None:
-        self.registry = CollectorRegistry(auto_describe=True)
+        # auto_describe off: the state collector reads the live store, which need not exist at registration yet.
+        self.registry = CollectorRegistry(auto_describe=False)
         self.diagnosis = Histogram(
             "podwhy_diagnosis_duration_seconds", "Time to rebuild the snapshot and diagnose the cluster",
             buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30), registry=self.registry)
@@ -88,7 +88,6 @@ class Metrics:
         self.last_sync = Gauge("podwhy_last_sync_timestamp_seconds",
                                "Unix time of the last report built from a complete, current picture",
                                registry=self.registry)
-        self._lock = threading.Lock()
         self.registry.register(_StateCollector(report, objects, readable, ready))
 
     def watch_restart(self, kind: str, reason: str) -> None:
